@@ -1,0 +1,27 @@
+# Finds galaxyzoo's dependencies. The package config (galaxyzooConfig.cmake.in)
+# re-finds the public ones for consumers with the same calls.
+
+# LibTorch: training and tensors. Debian's libtorch-dev (1.13, CPU) or the CUDA-enabled
+# LibTorch 2.x bundled with PyPI's torch wheel (pass -DCMAKE_PREFIX_PATH=$(python3 -c
+# 'import torch;print(torch.utils.cmake_prefix_path)')).
+find_package(Torch REQUIRED)
+
+# Eigen: the vote-fraction table and metrics.
+find_package(Eigen3 3.3 REQUIRED NO_MODULE)
+
+# libvips' C++ binding: image decoding, cropping, augmentation. It ships a pkg-config
+# file, not a CMake package.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(VIPS REQUIRED IMPORTED_TARGET vips-cpp>=8.10)
+
+# Private, header-only: JSON for manifests and summaries.
+find_package(nlohmann_json 3.9 REQUIRED)
+
+if(GALAXYZOO_BUILD_EXAMPLES OR GALAXYZOO_BUILD_BENCH)
+  # Command-line parsing for the example programs.
+  find_package(CLI11 REQUIRED)
+endif()
+
+if(GALAXYZOO_BUILD_TESTS)
+  find_package(Boost 1.65 REQUIRED COMPONENTS unit_test_framework)
+endif()

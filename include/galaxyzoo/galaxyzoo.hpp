@@ -1,0 +1,25 @@
+#pragma once
+/// @file
+/// Umbrella header: includes the whole public API of galaxyzoo.
+///
+/// @code
+/// #include <galaxyzoo/galaxyzoo.hpp>
+///
+/// int main() {
+///   auto dataset = galaxyzoo::Dataset::load("galaxy-zoo-the-galaxy-challenge");
+///   auto plan = galaxyzoo::Splitter().split(dataset);
+///   galaxyzoo::write_split(plan, "full_galaxy_dataset");
+/// }
+/// @endcode
+
+#include "galaxyzoo/atomic_output.hpp"
+#include "galaxyzoo/dataset.hpp"
+#include "galaxyzoo/error.hpp"
+#include "galaxyzoo/image_index.hpp"
+#include "galaxyzoo/labeling.hpp"
+#include "galaxyzoo/random.hpp"
+#include "galaxyzoo/splitter.hpp"
+#include "galaxyzoo/text_table.hpp"
+#include "galaxyzoo/version.hpp"
+#include "galaxyzoo/vote_simulator.hpp"
+#include "galaxyzoo/vote_table.hpp"

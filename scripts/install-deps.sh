@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs every Debian package galaxyzoo needs to build, test, benchmark and document.
+# Idempotent and non-interactive: packages already present are left alone.
+#
+#   sudo scripts/install-deps.sh          # build + test + docs + benchmark dependencies
+#
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  # the library's dependencies
+  libtorch-dev libgloo-dev   # LibTorch 1.13 (CPU); gloo for its distributed headers
+  libvips-dev                # image I/O and processing
+  libeigen3-dev              # tables and metrics
+  nlohmann-json3-dev         # JSON (manifests, options, summaries)
+  libcli11-dev               # command-line parsing in the example programs
+  libsqlite3-dev             # HPO study storage
+  # tests, docs, packaging and benchmarks
+  libboost-test-dev doxygen graphviz
+  python3 python3-venv python3-pip python3-pandas python3-numpy
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} Debian packages already installed"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every test of galaxyzoo from a fresh clone on Debian 12:
+#   installs the Debian packages (scripts/install-deps.sh),
+#   configures and builds everything (library, examples, tests, benchmarks), then runs
+#   ctest: unit tests, example programs, the installed-package consumer test, the Conan
+#   recipe test (scripts/conan-create.sh, which pip-installs Conan into .venv) and the
+#   API-docs build.
+#
+#   scripts/test.sh                  # everything
+#   scripts/test.sh -LE slow         # extra arguments go to ctest
+#
+# Environment: GALAXYZOO_BUILD_DIR (default: build), JOBS (default: number of cores).
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${GALAXYZOO_BUILD_DIR:-$root/build}
+jobs=${JOBS:-$(nproc)}
+
+"$root/scripts/install-deps.sh"
+
+generator=()
+if command -v ninja >/dev/null && [ ! -f "$build/CMakeCache.txt" ]; then generator=(-G Ninja); fi
+cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DGALAXYZOO_TEST_CONAN=ON
+cmake --build "$build" --parallel "$jobs"
+ctest --test-dir "$build" --output-on-failure --parallel "$jobs" "$@"
