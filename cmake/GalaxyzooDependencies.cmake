@@ -14,6 +14,9 @@ find_package(Eigen3 3.3 REQUIRED NO_MODULE)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(VIPS REQUIRED IMPORTED_TARGET vips-cpp>=8.10)
 
+# Our own worker threads (rendering, preprocessing, data loading).
+find_package(Threads REQUIRED)
+
 # Private, header-only: JSON for manifests and summaries.
 find_package(nlohmann_json 3.9 REQUIRED)
 

@@ -12,9 +12,9 @@ namespace {
 constexpr int kFirst[11] = {0, 3, 5, 7, 9, 13, 15, 18, 25, 28, 31};
 constexpr int kAnswers[11] = {3, 2, 2, 2, 4, 2, 3, 7, 3, 3, 6};
 
-// Mean answer probabilities of the crowd for each question, by kind of galaxy.
-// Kinds 0-4 are the five classes; 5-7 are the three ways of matching no class.
-enum Kind { kRound, kInBetween, kCigar, kEdgeOn, kSpiral, kArtifact, kAmbiguousDisk, kMixedSmooth, kKinds };
+// Mean answer probabilities of the crowd for each question, by GalaxyKind.
+enum Kind { kRound, kInBetween, kCigar, kEdgeOn, kSpiral, kArtifact, kAmbiguousDisk, kMerger, kKinds };
+static_assert(kKinds == kNumGalaxyKinds, "one vote profile per GalaxyKind");
 
 using Profile = std::array<std::vector<double>, 11>;
 
@@ -53,7 +53,11 @@ const std::array<Profile, kKinds>& profiles() {
     p[kAmbiguousDisk][0] = {0.30, 0.68, 0.02};
     p[kAmbiguousDisk][1] = {0.30, 0.70};
     p[kAmbiguousDisk][3] = {0.40, 0.60};
-    p[kMixedSmooth][6] = {0.34, 0.33, 0.33};
+    // Two overlapping galaxies: smooth-looking, but the crowd cannot agree how round,
+    // and many flag the merger.
+    p[kMerger][6] = {0.34, 0.33, 0.33};
+    p[kMerger][5] = {0.55, 0.45};
+    p[kMerger][7] = {0.05, 0.03, 0.25, 0.07, 0.05, 0.50, 0.05};
     return p;
   }();
   return table;
@@ -73,9 +77,14 @@ Eigen::RowVectorXd VoteSimulator::votes(int intended_class) {
     throw Error("VoteSimulator: intended class " + std::to_string(intended_class) +
                 " is not one of -1 (no class), 0, 1, 2, 3, 4");
   }
-  const int kind = intended_class >= 0 ? intended_class
-                                       : kArtifact + static_cast<int>(rng_.below(3));
-  const Profile& profile = profiles()[static_cast<std::size_t>(kind)];
+  const int kind = intended_class >= 0 ? intended_class : kArtifact + static_cast<int>(rng_.below(3));
+  return votes(static_cast<GalaxyKind>(kind));
+}
+
+Eigen::RowVectorXd VoteSimulator::votes(GalaxyKind kind) {
+  const int k = static_cast<int>(kind);
+  if (k < 0 || k >= kKinds) throw Error("VoteSimulator: unknown galaxy kind " + std::to_string(k));
+  const Profile& profile = profiles()[static_cast<std::size_t>(k)];
 
   const int span = options_.max_voters - options_.min_voters + 1;
   const int crowd = options_.min_voters + static_cast<int>(rng_.below(static_cast<std::uint64_t>(span)));

@@ -10,10 +10,10 @@
 /// divided by the crowd size, so, as in the Kaggle file, each question's answers sum to
 /// the fraction of volunteers who reached it.
 ///
-/// Intended classes are those of galaxy_zoo_rules(): 0 round smooth, 1 in-between
-/// smooth, 2 cigar-shaped, 3 edge-on disk, 4 spiral; VoteSimulator::kNoClass draws a
-/// galaxy meant to match no rule (a star or artifact, an ambiguous disk, or a smooth
-/// galaxy whose roundness the crowd cannot agree on).
+/// Galaxies are described by their GalaxyKind, or by the intended class of
+/// galaxy_zoo_rules(): 0 round smooth, 1 in-between smooth, 2 cigar-shaped, 3 edge-on
+/// disk, 4 spiral; VoteSimulator::kNoClass draws one of the kinds meant to match no rule
+/// (an artifact, an ambiguous disk or a merger).
 ///
 /// @code
 /// galaxyzoo::VoteSimulator sim(/*seed=*/7);
@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "galaxyzoo/random.hpp"
+#include "galaxyzoo/synthetic_galaxy.hpp"
 #include "galaxyzoo/vote_table.hpp"
 
 namespace galaxyzoo {
@@ -51,6 +52,9 @@ class VoteSimulator {
   /// The 37 fractions (kaggle_vote_columns() order) of one galaxy of @p intended_class
   /// (0 ... 4, or kNoClass). @throws Error for another class.
   Eigen::RowVectorXd votes(int intended_class);
+
+  /// The 37 fractions of one galaxy of @p kind (what a crowd answers on seeing it).
+  Eigen::RowVectorXd votes(GalaxyKind kind);
 
   /// A VoteTable with one row per (id, class) pair.
   /// @throws Error if the two vectors differ in length.
