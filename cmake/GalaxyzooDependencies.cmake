@@ -14,6 +14,11 @@ find_package(Eigen3 3.3 REQUIRED NO_MODULE)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(VIPS REQUIRED IMPORTED_TARGET vips-cpp>=8.10)
 
+# libjpeg-turbo's libjpeg API (Debian: libjpeg62-turbo-dev): the JPEG fast path of
+# read_image/encode_jpeg, where libvips' per-image overhead dominates on small images.
+# CMake's FindJPEG module provides JPEG::JPEG.
+find_package(JPEG REQUIRED)
+
 # Our own worker threads (rendering, preprocessing, data loading).
 find_package(Threads REQUIRED)
 

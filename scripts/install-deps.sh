@@ -12,6 +12,7 @@ packages=(
   # the library's dependencies
   libtorch-dev libgloo-dev   # LibTorch 1.13 (CPU); gloo for its distributed headers
   libvips-dev                # image I/O and processing
+  libjpeg62-turbo-dev        # libjpeg-turbo: the JPEG fast path (decode, crop, encode)
   libeigen3-dev              # tables and metrics
   nlohmann-json3-dev         # JSON (manifests, options, summaries)
   libcli11-dev               # command-line parsing in the example programs
@@ -19,6 +20,7 @@ packages=(
   # tests, docs, packaging and benchmarks
   libboost-test-dev doxygen graphviz
   python3 python3-venv python3-pip python3-pandas python3-numpy
+  python3-pil                # Pillow, the reference in bench/bench_preprocess.py
 )
 
 missing=()

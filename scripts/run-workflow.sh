@@ -6,8 +6,9 @@
 #   scripts/run-workflow.sh                 # everything under ./demo
 #   WORK_DIR=/tmp/gz scripts/run-workflow.sh
 #
-# Steps available today: make_test_dataset -> create_dataset. Preprocessing, augmentation,
-# HPO, training and evaluation join as they land (see README.md).
+# Steps available today: make_test_dataset -> create_dataset -> preprocess_resize ->
+# augment_data (classes 2 and 3). HPO, training and evaluation join as they land
+# (see README.md).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -24,7 +25,7 @@ step "Building the example programs ($build)"
 generator=()
 if command -v ninja >/dev/null && [ ! -f "$build/CMakeCache.txt" ]; then generator=(-G Ninja); fi
 cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" --parallel "$jobs" --target make_test_dataset create_dataset
+cmake --build "$build" --parallel "$jobs" --target make_test_dataset create_dataset preprocess_resize augment_data
 bin="$build/examples"
 
 data="$work/galaxy_data"
@@ -38,5 +39,15 @@ fi
 step "Create dataset: label, select, split (stratified 80/10/10)"
 "$bin/create_dataset" --data_path "$data" --output_dir "$work/full_galaxy_dataset" \
   --seed 10 --stratified --replace
+
+step "Preprocess: centre-crop 424 -> 256 ($jobs workers)"
+"$bin/preprocess_resize" --input_dir "$work/full_galaxy_dataset" --output_dir "$work/preprocessed" \
+  --num_workers "$jobs" --expected_size 424
+
+for class in 2 3; do
+  step "Augment class $class"
+  "$bin/augment_data" --input_dir "$work/preprocessed" --class_str "class_$class" --num 60 \
+    --num_workers "$jobs"
+done
 
 step "Done: outputs under $work"

@@ -1,14 +1,11 @@
 #include "galaxyzoo/synthetic_dataset.hpp"
 
-#include <atomic>
-#include <exception>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "galaxyzoo/atomic_output.hpp"
 #include "galaxyzoo/error.hpp"
 #include "galaxyzoo/galaxy_renderer.hpp"
+#include "galaxyzoo/parallel.hpp"
 #include "galaxyzoo/random.hpp"
 
 namespace galaxyzoo {
@@ -98,36 +95,12 @@ void SyntheticDataset::write(const std::filesystem::path& root) const {
   const std::filesystem::path image_dir = staging.path() / "images_training_rev1";
   std::filesystem::create_directories(image_dir);
 
-  // Render on a pool of threads; each takes the next galaxy until none is left.
-  const std::size_t total = galaxies_.size();
-  std::atomic<std::size_t> next{0};
-  std::atomic<std::size_t> done{0};
-  std::mutex failure_mutex;
-  std::exception_ptr failure;
-  auto worker = [&] {
-    for (std::size_t i = next++; i < total; i = next++) {
-      try {
+  parallel_for(
+      galaxies_.size(), options_.num_threads,
+      [&](std::size_t i) {
         write_jpeg(render(i), image_dir / (std::to_string(galaxies_[i].id) + ".jpg"), options_.jpeg_quality);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(failure_mutex);
-        if (!failure) failure = std::current_exception();
-        next = total;  // stop the others
-        return;
-      }
-      const std::size_t finished = ++done;
-      if (options_.progress) {
-        std::lock_guard<std::mutex> lock(failure_mutex);
-        options_.progress(finished, total);
-      }
-    }
-  };
-  const unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
-  const auto threads = static_cast<std::size_t>(options_.num_threads > 0 ? static_cast<unsigned>(options_.num_threads) : hardware);
-  std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < std::min(threads, total); ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& thread : pool) thread.join();
-  if (failure) std::rethrow_exception(failure);
+      },
+      options_.progress);
 
   write_vote_table(staging.path() / "training_solutions_rev1.csv", votes());
   std::string truth = "GalaxyID,kind,intended_class\n";

@@ -90,7 +90,7 @@ GalaxyModel random_galaxy_model(GalaxyKind kind, Rng& rng, int size) {
     case GalaxyKind::edge_on_disk: {
       const bool has_bulge = rng.uniform() < 0.7;
       make_disk(m, rng, uniform(rng, 0.08, 0.16), has_bulge ? uniform(rng, 0.1, 0.35) : 0.02, scale);
-      m.disk_scale *= 1.2;
+      m.disk_scale *= 0.9;
       m.disk_colour = jitter(rng, {0.92, 0.86, 0.82});  // seen through its own dust: redder
       if (rng.uniform() < 0.6) {
         m.dust_depth = uniform(rng, 0.5, 0.85);

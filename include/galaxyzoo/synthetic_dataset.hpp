@@ -44,7 +44,7 @@ struct SyntheticDatasetOptions {
   int num_threads = 0;         ///< rendering threads; 0: one per hardware thread
   bool replace_existing = false;           ///< replace a non-empty output folder
   VoteSimulatorOptions votes;              ///< crowd size and agreement
-  /// Called after each image with (images done, total), from the writing thread; may be empty.
+  /// Called after each image with (images done, total), one call at a time; may be empty.
   std::function<void(std::size_t, std::size_t)> progress;
 };
 
