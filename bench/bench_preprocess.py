@@ -43,6 +43,8 @@ import sys
 import tempfile
 import time
 
+from benchlib import cpu_model
+
 try:
     import PIL
     from PIL import Image, features
@@ -177,17 +179,6 @@ def largest_difference(a_dir, b_dir, files):
                 return None
             worst = max(worst, max(abs(x - y) for x, y in zip(a.tobytes(), b.tobytes())))
     return worst
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def main():

@@ -24,6 +24,8 @@ import subprocess
 import sys
 import tempfile
 
+from benchlib import cpu_model
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 PHASES = ["read", "label_select", "split", "manifest", "total"]
 LABELS = {
@@ -82,17 +84,6 @@ def compare_manifests(cpp_path, pandas_path):
         problems.append("{} galaxies differ, e.g. {}: galaxyzoo {} pandas {}".format(
             len(differing), g, a[g], b[g]))
     return problems
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def fmt_ms(seconds):
