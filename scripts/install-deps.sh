@@ -21,6 +21,7 @@ packages=(
   libboost-test-dev doxygen graphviz
   python3 python3-venv python3-pip python3-pandas python3-numpy
   python3-pil                # Pillow, the reference in bench/bench_preprocess.py
+  python3-torch python3-torchvision  # reference of the VGG16 weight-mapping test
 )
 
 missing=()
