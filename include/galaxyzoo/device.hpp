@@ -1,0 +1,27 @@
+#pragma once
+/// @file
+/// Choosing the device to compute on, at run time.
+///
+/// @code
+/// torch::Device device = galaxyzoo::select_device("auto");   // CUDA if present, else CPU
+/// model->to(device);
+/// @endcode
+
+#include <torch/types.h>
+
+#include <string>
+#include <string_view>
+
+namespace galaxyzoo {
+
+/// Parses a device request: "auto" (the first CUDA device if LibTorch sees one, else the
+/// CPU), "cpu", "cuda" (device 0) or "cuda:N".
+/// @throws galaxyzoo::Error naming the request if it is malformed, or if CUDA is asked for
+///         and this LibTorch has no CUDA device (a CPU-only build, or no GPU).
+torch::Device select_device(std::string_view spec = "auto");
+
+/// A one-line description of @p device for progress output ("CPU, 2 threads",
+/// "CUDA device 0 of 1").
+std::string describe(const torch::Device& device);
+
+}  // namespace galaxyzoo

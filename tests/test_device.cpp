@@ -1,0 +1,39 @@
+#define BOOST_TEST_MODULE device
+#include <boost/test/unit_test.hpp>
+
+#include <galaxyzoo/device.hpp>
+#include <galaxyzoo/error.hpp>
+#include <torch/cuda.h>
+
+namespace gz = galaxyzoo;
+
+BOOST_AUTO_TEST_CASE(cpu_and_auto) {
+  BOOST_TEST(gz::select_device("cpu").is_cpu());
+  BOOST_TEST(gz::select_device("auto").is_cuda() == torch::cuda::is_available());
+  BOOST_TEST(gz::describe(gz::select_device("cpu")).rfind("CPU, ", 0) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(malformed_requests_are_named) {
+  for (const char* bad : {"gpu", "cuda:", "cuda:x", "cuda0", "cuda:-1", ""}) {
+    try {
+      gz::select_device(bad);
+      BOOST_FAIL(std::string("no error for '") + bad + "'");
+    } catch (const gz::Error& e) {
+      BOOST_TEST(std::string(e.what()).find(std::string("'") + bad + "'") != std::string::npos);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(cuda_without_a_gpu_is_a_clear_error) {
+  if (torch::cuda::is_available()) {
+    BOOST_TEST(gz::select_device("cuda:0").is_cuda());
+    BOOST_CHECK_THROW(gz::select_device("cuda:99"), gz::Error);
+  } else {
+    try {
+      gz::select_device("cuda");
+      BOOST_FAIL("no error for cuda on a machine without it");
+    } catch (const gz::Error& e) {
+      BOOST_TEST(std::string(e.what()).find("no CUDA device") != std::string::npos);
+    }
+  }
+}
