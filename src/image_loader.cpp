@@ -237,7 +237,7 @@ std::size_t ImageLoader::cached_bytes() const {
   return state_->cache_used;
 }
 
-void ImageLoader::start_epoch(std::int64_t epoch) {
+void ImageLoader::start_epoch(std::int64_t epoch, std::size_t first_batch) {
   auto order = std::make_shared<std::vector<std::size_t>>(state_->images.size());
   std::iota(order->begin(), order->end(), std::size_t{0});
   if (state_->options.shuffle) {
@@ -249,8 +249,8 @@ void ImageLoader::start_epoch(std::int64_t epoch) {
     ++state_->generation;
     state_->epoch = epoch;
     state_->order = std::move(order);
-    state_->next_to_build = 0;
-    state_->next_to_hand_out = 0;
+    state_->next_to_build = std::min(first_batch, state_->batches);
+    state_->next_to_hand_out = state_->next_to_build;
     state_->ready.clear();
   }
   state_->work_available.notify_all();

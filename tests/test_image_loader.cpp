@@ -119,6 +119,10 @@ BOOST_FIXTURE_TEST_CASE(shuffle_and_transforms_depend_on_seed_and_epoch_only, Fo
   const auto e0 = epoch_of(one, 0);
   BOOST_TEST(same(e0, epoch_of(three, 0)));  // thread count does not matter
   BOOST_TEST(same(e0, epoch_of(one, 0)));    // a restarted epoch repeats itself
+  one.start_epoch(0, 2);                     // resumed at batch 2: the same last batches
+  const auto third = one.next();
+  BOOST_TEST(torch::equal(third->images, e0[4]));
+  BOOST_TEST(torch::equal(third->labels, e0[5]));
   BOOST_TEST(!same(e0, epoch_of(one, 1)));   // the next epoch differs
   o.seed = 7;
   gz::ImageLoader other(images, o);

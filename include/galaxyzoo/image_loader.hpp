@@ -92,9 +92,10 @@ class ImageLoader {
   /// The images, in the order given.
   const std::vector<LabeledImage>& images() const noexcept;
 
-  /// Starts (or restarts) epoch @p epoch: its order and transforms follow from the seed and
-  /// @p epoch alone, so a resumed run sees the same batches.
-  void start_epoch(std::int64_t epoch);
+  /// Starts (or restarts) epoch @p epoch at batch @p first_batch: its order and
+  /// transforms follow from the seed and @p epoch alone, so a run resumed in the middle
+  /// of an epoch sees the same batches as one that never stopped.
+  void start_epoch(std::int64_t epoch, std::size_t first_batch = 0);
   /// The next batch of the epoch, or nothing at its end.
   /// @throws IoError naming the file if an image cannot be decoded.
   std::optional<Batch> next();

@@ -1,0 +1,116 @@
+#pragma once
+/// @file
+/// Training a VGG16Classifier, with early stopping and checkpoints that survive kills.
+///
+/// Adam with two parameter groups (the trainable part of VGG16's features, and the head)
+/// and their own learning rates, cross-entropy loss (optionally class-weighted), early
+/// stopping on the validation loss that keeps the best weights. After every epoch the
+/// whole state (model, optimiser, epoch, early-stopping state, best weights, history, the
+/// random generator) is written atomically to the checkpoint file; a run killed at any
+/// moment resumes from it, and on the CPU with a fixed seed ends with the same weights
+/// as a run that was never interrupted. A stop request (request_stop(), e.g. from
+/// the SIGTERM handler that install_stop_handler() installs, as a cluster's wall-time
+/// limit sends) checkpoints in the middle of the epoch and returns.
+///
+/// Validation data only ever decide when to stop and which weights to keep: pass the
+/// validation split, never the test split (the original early-stopped on test).
+///
+/// @code
+/// galaxyzoo::TrainerOptions options;
+/// options.epochs = 10;
+/// options.checkpoint = "checkpoint_vgg16.pt";
+/// galaxyzoo::Trainer trainer(model, options);
+/// auto result = trainer.fit(train_loader, &val_loader);
+/// if (result.interrupted) return galaxyzoo::kExitResumable;
+/// @endcode
+
+#include <torch/types.h>
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "galaxyzoo/image_loader.hpp"
+#include "galaxyzoo/vgg16_classifier.hpp"
+
+namespace galaxyzoo {
+
+/// Exit status of a program that stopped on request and can be resumed ("continue me").
+inline constexpr int kExitResumable = 3;
+
+/// What one epoch achieved.
+struct EpochStats {
+  std::int64_t epoch = 0;        ///< 0-based
+  double train_loss = 0;         ///< mean cross-entropy over the epoch's training batches
+  double train_accuracy = 0;     ///< fraction of training images classified right
+  double val_loss = 0;           ///< mean validation cross-entropy (NaN without validation)
+  double val_accuracy = 0;       ///< fraction of validation images right (NaN without validation)
+  double seconds = 0;            ///< wall-clock time of the epoch
+  double images_per_second = 0;  ///< training throughput
+};
+
+/// Options of Trainer.
+struct TrainerOptions {
+  std::int64_t epochs = 10;          ///< most epochs to train
+  double lr_body = 1e-7;             ///< learning rate of the trainable features layers
+  double lr_head = 1e-4;             ///< learning rate of the head
+  std::int64_t patience = 4;         ///< stop after this many epochs without a better val loss (0: never)
+  std::vector<double> class_weights; ///< cross-entropy weight per class (empty: equal)
+  std::uint64_t seed = 123;          ///< seeds LibTorch's generator (dropout, initialisation)
+  std::filesystem::path checkpoint;  ///< checkpoint file (empty: none)
+  torch::Device device = torch::kCPU;///< where to train
+  /// Called after each epoch, e.g. to print it.
+  std::function<void(const EpochStats&)> on_epoch;
+  /// Called after each training batch with (batch, batches per epoch, images/s so far).
+  std::function<void(std::size_t, std::size_t, double)> on_batch;
+};
+
+/// What fit() did.
+struct TrainingResult {
+  std::vector<EpochStats> history;  ///< every finished epoch, resumed ones included
+  std::int64_t best_epoch = -1;     ///< epoch whose weights the model holds (-1: last, no validation)
+  double best_val_loss = 0;         ///< its validation loss
+  bool stopped_early = false;       ///< patience ran out
+  bool interrupted = false;         ///< a stop was requested: resume from the checkpoint
+  bool resumed = false;             ///< the run started from a checkpoint
+};
+
+/// Trains a classifier; see the file comment.
+class Trainer {
+ public:
+  /// @throws Error for epochs < 1, negative patience or learning rates, or class weights
+  ///         that are not one positive number per class.
+  Trainer(VGG16Classifier model, TrainerOptions options);
+
+  /// Trains on @p train, early-stopping on @p val (nullptr: train all epochs, keep the
+  /// last weights). Resumes from the checkpoint file if it exists. At the end the model
+  /// holds the best weights, in eval mode.
+  /// @throws Error if the checkpoint is corrupt or belongs to another model; IoError if
+  ///         it cannot be written.
+  TrainingResult fit(ImageLoader& train, ImageLoader* val = nullptr);
+
+  /// Mean loss and accuracy of the model on @p data (no gradients, eval mode).
+  std::pair<double, double> evaluate(ImageLoader& data);
+
+  /// The model being trained.
+  VGG16Classifier& model() noexcept { return model_; }
+
+ private:
+  VGG16Classifier model_;
+  TrainerOptions options_;
+};
+
+/// Asks every running Trainer::fit() to checkpoint and return at the next batch.
+/// Async-signal-safe.
+void request_stop() noexcept;
+/// Whether a stop was requested (and not yet cleared).
+bool stop_requested() noexcept;
+/// Clears a stop request.
+void clear_stop_request() noexcept;
+/// Installs handlers so that SIGTERM and SIGINT call request_stop().
+void install_stop_handler();
+
+}  // namespace galaxyzoo

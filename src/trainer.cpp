@@ -1,0 +1,356 @@
+#include "galaxyzoo/trainer.hpp"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/nn/functional/loss.h>
+#include <torch/optim/adam.h>
+#include <torch/serialize/input-archive.h>
+#include <torch/serialize/output-archive.h>
+#include <torch/utils.h>
+
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <limits>
+#include <mutex>
+#include <sstream>
+
+#include "galaxyzoo/atomic_output.hpp"
+#include "galaxyzoo/error.hpp"
+
+namespace galaxyzoo {
+namespace {
+
+std::atomic<bool> g_stop{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "request_stop() must be async-signal-safe");
+
+extern "C" void stop_on_signal(int) { g_stop.store(true); }
+
+constexpr const char* kCheckpointFormat = "galaxyzoo.trainer_checkpoint";
+constexpr std::int64_t kCheckpointVersion = 1;
+constexpr int kStatsColumns = 7;
+
+using Clock = std::chrono::steady_clock;
+using NamedTensors = std::vector<std::pair<std::string, torch::Tensor>>;
+
+// Where training stands: everything a resumed run needs besides model and optimiser.
+struct Progress {
+  std::int64_t epoch = 0;          // epoch in progress (or the number of finished epochs)
+  std::int64_t next_batch = 0;     // first batch of `epoch` not yet trained on
+  double loss_sum = 0;             // over the epoch's batches so far
+  std::int64_t correct = 0;
+  std::int64_t seen = 0;
+  double seconds = 0;              // of the epoch so far
+  double best_val_loss = std::numeric_limits<double>::infinity();
+  std::int64_t best_epoch = -1;
+  std::int64_t since_best = 0;
+  bool finished = false;           // all epochs done or patience exhausted
+  bool stopped_early = false;
+  std::vector<EpochStats> history;
+};
+
+// The weights early stopping keeps: the trainable parameters and all buffers (frozen
+// parameters never change).
+NamedTensors snapshot(const VGG16Classifier& model) {
+  NamedTensors out;
+  for (const auto& p : model->named_parameters()) {
+    if (p.value().requires_grad()) out.emplace_back(p.key(), p.value().detach().clone());
+  }
+  for (const auto& b : model->named_buffers()) out.emplace_back(b.key(), b.value().detach().clone());
+  return out;
+}
+
+void restore(VGG16Classifier& model, const NamedTensors& weights) {
+  torch::NoGradGuard no_grad;
+  auto params = model->named_parameters();
+  auto buffers = model->named_buffers();
+  for (const auto& [name, value] : weights) {
+    if (auto* p = params.find(name)) {
+      p->copy_(value);
+    } else if (auto* b = buffers.find(name)) {
+      b->copy_(value);
+    }
+  }
+}
+
+torch::Tensor history_tensor(const std::vector<EpochStats>& history) {
+  auto t = torch::zeros({static_cast<std::int64_t>(history.size()), kStatsColumns}, torch::kFloat64);
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    const auto& h = history[i];
+    const double row[kStatsColumns] = {static_cast<double>(h.epoch), h.train_loss, h.train_accuracy, h.val_loss,
+                                       h.val_accuracy, h.seconds, h.images_per_second};
+    for (int c = 0; c < kStatsColumns; ++c) t[static_cast<std::int64_t>(i)][c] = row[c];
+  }
+  return t;
+}
+
+std::vector<EpochStats> history_from(const torch::Tensor& t) {
+  std::vector<EpochStats> out;
+  auto a = t.accessor<double, 2>();
+  for (std::int64_t i = 0; i < t.size(0); ++i) {
+    out.push_back({static_cast<std::int64_t>(a[i][0]), a[i][1], a[i][2], a[i][3], a[i][4], a[i][5], a[i][6]});
+  }
+  return out;
+}
+
+std::string options_key(const VGG16ClassifierOptions& o) {
+  std::ostringstream s;
+  s << o.num_classes() << '/' << o.image_size() << '/' << o.freeze_before() << '/' << o.hidden1() << '/' << o.hidden2();
+  return s.str();
+}
+
+torch::Tensor cpu_rng_state() {
+  auto generator = at::detail::getDefaultCPUGenerator();
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  return generator.get_state();
+}
+
+void set_cpu_rng_state(const torch::Tensor& state) {
+  auto generator = at::detail::getDefaultCPUGenerator();
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  generator.set_state(state);
+}
+
+void save_checkpoint(const std::filesystem::path& file, const VGG16Classifier& model, torch::optim::Adam& optimizer,
+                     const Progress& p, const NamedTensors& best) {
+  torch::serialize::OutputArchive archive;
+  archive.write("format", c10::IValue(std::string(kCheckpointFormat)));
+  archive.write("format_version", c10::IValue(kCheckpointVersion));
+  archive.write("model_options", c10::IValue(options_key(model->options())));
+  torch::serialize::OutputArchive model_archive, optimizer_archive, best_archive;
+  model->save(model_archive);
+  optimizer.save(optimizer_archive);
+  for (const auto& [name, value] : best) best_archive.write(name, value);
+  archive.write("model", model_archive);
+  archive.write("optimizer", optimizer_archive);
+  archive.write("best", best_archive);
+  archive.write("rng", cpu_rng_state());
+  archive.write("epoch", c10::IValue(p.epoch));
+  archive.write("next_batch", c10::IValue(p.next_batch));
+  archive.write("loss_sum", c10::IValue(p.loss_sum));
+  archive.write("correct", c10::IValue(p.correct));
+  archive.write("seen", c10::IValue(p.seen));
+  archive.write("seconds", c10::IValue(p.seconds));
+  archive.write("best_val_loss", c10::IValue(p.best_val_loss));
+  archive.write("best_epoch", c10::IValue(p.best_epoch));
+  archive.write("since_best", c10::IValue(p.since_best));
+  archive.write("finished", c10::IValue(p.finished));
+  archive.write("stopped_early", c10::IValue(p.stopped_early));
+  archive.write("history", history_tensor(p.history));
+  std::ostringstream bytes;
+  archive.save_to(bytes);
+  write_file_atomically(file, bytes.str());
+}
+
+// Reads a checkpoint into model, optimiser, progress and best weights.
+void load_checkpoint(const std::filesystem::path& file, VGG16Classifier& model, torch::optim::Adam& optimizer,
+                     Progress& p, NamedTensors& best) {
+  const std::string where = "checkpoint '" + file.string() + "'";
+  torch::serialize::InputArchive archive;
+  try {
+    archive.load_from(file.string(), torch::kCPU);
+  } catch (const std::exception&) {
+    throw Error(where + " is not readable (corrupt or truncated?); delete it to start afresh");
+  }
+  auto read = [&](const char* key) {
+    c10::IValue value;
+    if (!archive.try_read(key, value)) throw Error(where + " lacks '" + key + "': not a galaxyzoo training checkpoint");
+    return value;
+  };
+  if (!read("format").isString() || read("format").toStringRef() != kCheckpointFormat) {
+    throw Error(where + " is not a galaxyzoo training checkpoint");
+  }
+  if (read("format_version").toInt() != kCheckpointVersion) throw Error(where + " has an unknown format version");
+  if (read("model_options").toStringRef() != options_key(model->options())) {
+    throw Error(where + " belongs to another model (classes/size/freezing " + read("model_options").toStringRef() +
+                ", this one " + options_key(model->options()) + ")");
+  }
+  try {
+    torch::serialize::InputArchive model_archive, optimizer_archive, best_archive;
+    archive.read("model", model_archive);
+    archive.read("optimizer", optimizer_archive);
+    archive.read("best", best_archive);
+    model->load(model_archive);
+    optimizer.load(optimizer_archive);
+    best.clear();
+    for (const auto& name : best_archive.keys()) {
+      torch::Tensor t;
+      best_archive.read(name, t);
+      best.emplace_back(name, t);
+    }
+    torch::Tensor rng, history;
+    archive.read("rng", rng);
+    archive.read("history", history);
+    set_cpu_rng_state(rng);
+    p.history = history_from(history);
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Error(where + " does not fit this model and optimiser: " + e.what());
+  }
+  p.epoch = read("epoch").toInt();
+  p.next_batch = read("next_batch").toInt();
+  p.loss_sum = read("loss_sum").toDouble();
+  p.correct = read("correct").toInt();
+  p.seen = read("seen").toInt();
+  p.seconds = read("seconds").toDouble();
+  p.best_val_loss = read("best_val_loss").toDouble();
+  p.best_epoch = read("best_epoch").toInt();
+  p.since_best = read("since_best").toInt();
+  p.finished = read("finished").toBool();
+  p.stopped_early = read("stopped_early").toBool();
+}
+
+}  // namespace
+
+void request_stop() noexcept { g_stop.store(true); }
+bool stop_requested() noexcept { return g_stop.load(); }
+void clear_stop_request() noexcept { g_stop.store(false); }
+
+void install_stop_handler() {
+  std::signal(SIGTERM, stop_on_signal);
+  std::signal(SIGINT, stop_on_signal);
+}
+
+Trainer::Trainer(VGG16Classifier model, TrainerOptions options) : model_(std::move(model)), options_(std::move(options)) {
+  const auto& o = options_;
+  if (o.epochs < 1) throw Error("Trainer: epochs must be at least 1");
+  if (o.patience < 0 || o.lr_body < 0 || o.lr_head < 0) throw Error("Trainer: patience and learning rates must not be negative");
+  if (!o.class_weights.empty()) {
+    if (static_cast<std::int64_t>(o.class_weights.size()) != model_->options().num_classes()) {
+      throw Error("Trainer: " + std::to_string(o.class_weights.size()) + " class weights for " +
+                  std::to_string(model_->options().num_classes()) + " classes");
+    }
+    for (const double w : o.class_weights) {
+      if (!(w > 0)) throw Error("Trainer: class weights must be positive");
+    }
+  }
+}
+
+std::pair<double, double> Trainer::evaluate(ImageLoader& data) {
+  torch::NoGradGuard no_grad;
+  model_->eval();
+  double loss_sum = 0;
+  std::int64_t correct = 0, seen = 0;
+  data.start_epoch(0);
+  while (auto batch = data.next()) {
+    const auto x = batch->images.to(options_.device, /*non_blocking=*/true);
+    const auto y = batch->labels.to(options_.device, /*non_blocking=*/true);
+    const auto logits = model_->forward(x);
+    loss_sum += torch::nn::functional::cross_entropy(logits, y).item<double>() * static_cast<double>(y.size(0));
+    correct += logits.argmax(1).eq(y).sum().item<std::int64_t>();
+    seen += y.size(0);
+  }
+  return {loss_sum / static_cast<double>(seen), static_cast<double>(correct) / static_cast<double>(seen)};
+}
+
+TrainingResult Trainer::fit(ImageLoader& train, ImageLoader* val) {
+  model_->to(options_.device);
+  torch::optim::Adam optimizer({torch::optim::OptimizerParamGroup(model_->body_parameters(),
+                                                                  std::make_unique<torch::optim::AdamOptions>(options_.lr_body)),
+                                torch::optim::OptimizerParamGroup(model_->head_parameters(),
+                                                                  std::make_unique<torch::optim::AdamOptions>(options_.lr_head))},
+                               torch::optim::AdamOptions(options_.lr_head));
+  torch::Tensor weights;
+  if (!options_.class_weights.empty()) {
+    weights = torch::tensor(options_.class_weights, torch::kFloat32).to(options_.device);
+  }
+  auto criterion = torch::nn::functional::CrossEntropyFuncOptions();
+  if (weights.defined()) criterion.weight(weights);
+
+  Progress p;
+  NamedTensors best;
+  TrainingResult result;
+  std::error_code ec;
+  if (!options_.checkpoint.empty() && std::filesystem::exists(options_.checkpoint, ec)) {
+    load_checkpoint(options_.checkpoint, model_, optimizer, p, best);
+    model_->to(options_.device);
+    result.resumed = true;
+  } else {
+    torch::manual_seed(options_.seed);
+  }
+
+  const auto batches = static_cast<std::int64_t>(train.batches_per_epoch());
+  for (; !p.finished && p.epoch < options_.epochs; ++p.epoch) {
+    model_->train();
+    train.start_epoch(p.epoch, static_cast<std::size_t>(p.next_batch));
+    const auto start = Clock::now() - std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(p.seconds));
+    auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+    while (auto batch = train.next()) {
+      const auto x = batch->images.to(options_.device, /*non_blocking=*/true);
+      const auto y = batch->labels.to(options_.device, /*non_blocking=*/true);
+      optimizer.zero_grad();
+      const auto logits = model_->forward(x);
+      const auto loss = torch::nn::functional::cross_entropy(logits, y, criterion);
+      loss.backward();
+      optimizer.step();
+      p.loss_sum += loss.item<double>() * static_cast<double>(y.size(0));
+      p.correct += logits.argmax(1).eq(y).sum().item<std::int64_t>();
+      p.seen += y.size(0);
+      ++p.next_batch;
+      if (options_.on_batch) {
+        options_.on_batch(static_cast<std::size_t>(p.next_batch), static_cast<std::size_t>(batches),
+                          static_cast<double>(p.seen) / elapsed());
+      }
+      if (stop_requested() && p.next_batch < batches) {
+        // Checkpoint in the middle of the epoch; the resumed run continues with the next batch.
+        p.seconds = elapsed();
+        if (!options_.checkpoint.empty()) save_checkpoint(options_.checkpoint, model_, optimizer, p, best);
+        result.history = p.history;
+        result.interrupted = true;
+        return result;
+      }
+    }
+
+    EpochStats stats;
+    stats.epoch = p.epoch;
+    stats.train_loss = p.loss_sum / static_cast<double>(p.seen);
+    stats.train_accuracy = static_cast<double>(p.correct) / static_cast<double>(p.seen);
+    stats.seconds = elapsed();
+    stats.images_per_second = static_cast<double>(p.seen) / stats.seconds;
+    stats.val_loss = stats.val_accuracy = std::numeric_limits<double>::quiet_NaN();
+    if (val != nullptr) {
+      std::tie(stats.val_loss, stats.val_accuracy) = evaluate(*val);
+      if (stats.val_loss < p.best_val_loss) {
+        p.best_val_loss = stats.val_loss;
+        p.best_epoch = p.epoch;
+        p.since_best = 0;
+        best = snapshot(model_);
+      } else {
+        ++p.since_best;
+      }
+    }
+    p.history.push_back(stats);
+    if (options_.on_epoch) options_.on_epoch(stats);
+
+    p.stopped_early = val != nullptr && options_.patience > 0 && p.since_best >= options_.patience;
+    p.finished = p.stopped_early || p.epoch + 1 == options_.epochs;
+    // The checkpoint describes the start of the next epoch.
+    Progress next = p;
+    next.epoch = p.finished ? p.epoch : p.epoch + 1;
+    next.next_batch = 0;
+    next.loss_sum = 0;
+    next.correct = next.seen = 0;
+    next.seconds = 0;
+    if (!options_.checkpoint.empty()) save_checkpoint(options_.checkpoint, model_, optimizer, next, best);
+    p.next_batch = 0;
+    p.loss_sum = 0;
+    p.correct = p.seen = 0;
+    p.seconds = 0;
+    if (p.finished) break;
+    if (stop_requested()) {
+      result.history = p.history;
+      result.interrupted = true;
+      return result;
+    }
+  }
+
+  if (!best.empty()) restore(model_, best);
+  model_->eval();
+  result.history = p.history;
+  result.best_epoch = p.best_epoch;
+  result.best_val_loss = p.best_val_loss;
+  result.stopped_early = p.stopped_early;
+  return result;
+}
+
+}  // namespace galaxyzoo
