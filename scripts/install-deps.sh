@@ -19,6 +19,7 @@ packages=(
   libsqlite3-dev             # HPO study storage
   # tests, docs, packaging and benchmarks
   libboost-test-dev doxygen graphviz
+  fonts-dejavu-core          # text in the rendered plots (SVG through libvips and librsvg)
   python3 python3-venv python3-pip python3-pandas python3-numpy
   python3-pil                # Pillow, the reference in bench/bench_preprocess.py
   python3-torch python3-torchvision  # reference of the VGG16 weight-mapping test

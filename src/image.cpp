@@ -457,6 +457,18 @@ Image resize(const Image& image, int width, int height) {
   }
 }
 
+Image render_svg(const std::string& svg) {
+  ensure_vips();
+  try {
+    vips::VImage rendered = vips::VImage::new_from_buffer(svg.data(), svg.size(), "");
+    // librsvg gives RGBA: flatten onto white.
+    if (rendered.bands() == 4) rendered = rendered.flatten(vips::VImage::option()->set("background", std::vector<double>{255, 255, 255}));
+    return from_vips_uchar(rendered);
+  } catch (const vips::VError& e) {
+    throw Error("cannot render SVG: " + vips_reason(e));
+  }
+}
+
 std::vector<std::uint8_t> encode_jpeg(const Image& image, int quality) {
   check_image(image);
   if (quality < 1 || quality > 100) throw Error("encode_jpeg: quality " + std::to_string(quality) + " is not in 1-100");

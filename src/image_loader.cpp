@@ -95,7 +95,9 @@ struct ImageLoader::State {
       const auto it = cache.find(i);
       if (it != cache.end()) return it->second;
     }
-    Image img = read_image(images[i].file);
+    ReadOptions read;
+    read.crop_width = read.crop_height = options.center_crop;
+    Image img = read_image(images[i].file, read);
     if (img.bands != 3) {
       throw InputError(images[i].file, 0, "", "expected an RGB image (3 bands), got " + std::to_string(img.bands));
     }
@@ -205,8 +207,8 @@ struct ImageLoader::State {
 
 ImageLoader::ImageLoader(std::vector<LabeledImage> images, ImageLoaderOptions options) : state_(std::make_unique<State>()) {
   if (images.empty()) throw Error("ImageLoader: no images");
-  if (options.image_size < 1 || options.batch_size < 1 || options.prefetch_batches < 1) {
-    throw Error("ImageLoader: image_size, batch_size and prefetch_batches must be at least 1");
+  if (options.image_size < 1 || options.batch_size < 1 || options.prefetch_batches < 1 || options.center_crop < 0) {
+    throw Error("ImageLoader: image_size, batch_size and prefetch_batches must be at least 1, center_crop not negative");
   }
   if (!(options.brightness_min >= 0 && options.brightness_min <= options.brightness_max && options.contrast_min >= 0 &&
         options.contrast_min <= options.contrast_max)) {

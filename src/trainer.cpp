@@ -7,7 +7,10 @@
 #include <torch/serialize/output-archive.h>
 #include <torch/utils.h>
 
+#include <algorithm>
 #include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <cmath>
 #include <csignal>
 #include <limits>
@@ -16,6 +19,7 @@
 
 #include "galaxyzoo/atomic_output.hpp"
 #include "galaxyzoo/error.hpp"
+#include "galaxyzoo/plot.hpp"
 
 namespace galaxyzoo {
 namespace {
@@ -201,6 +205,101 @@ void load_checkpoint(const std::filesystem::path& file, VGG16Classifier& model, 
 }
 
 }  // namespace
+
+HyperParameters read_hyperparameters(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) throw IoError(file, "cannot open hyper-parameter file");
+  std::stringstream text;
+  text << in.rdbuf();
+  HyperParameters hp;
+  auto assign = [&](const std::string& key, double value, std::size_t line) {
+    if (key == "layer") {
+      if (value != std::floor(value)) throw InputError(file, line, key, "expected an integer layer index");
+      hp.layer = static_cast<std::int64_t>(value);
+    } else if (key == "lr_body") {
+      hp.lr_body = value;
+    } else if (key == "lr_head") {
+      hp.lr_head = value;
+    }
+  };
+  const std::string content = text.str();
+  const auto first = content.find_first_not_of(" \t\r\n");
+  if (first != std::string::npos && content[first] == '{') {
+    const auto json = nlohmann::json::parse(content, nullptr, /*allow_exceptions=*/false);
+    if (json.is_discarded() || !json.is_object()) throw InputError(file, 0, "", "expected a JSON object");
+    const auto& params = json.contains("params") && json["params"].is_object() ? json["params"] : json;
+    for (const char* key : {"layer", "lr_body", "lr_head"}) {
+      if (!params.contains(key)) continue;
+      const auto& v = params[key];
+      if (v.is_number()) {
+        assign(key, v.get<double>(), 0);
+      } else if (v.is_string()) {
+        try {
+          assign(key, std::stod(v.get<std::string>()), 0);
+        } catch (const std::invalid_argument&) {
+          throw InputError(file, 0, key, "expected a number, got '" + v.get<std::string>() + "'");
+        }
+      } else {
+        throw InputError(file, 0, key, "expected a number");
+      }
+    }
+    return hp;
+  }
+  std::string line;
+  std::size_t number = 0;
+  while (std::getline(text, line)) {
+    ++number;
+    const auto sep = line.find_first_of(":=");
+    if (sep == std::string::npos) continue;
+    auto trim = [](std::string s) {
+      const auto a = s.find_first_not_of(" \t\r'\"{},");
+      const auto b = s.find_last_not_of(" \t\r'\"{},");
+      return a == std::string::npos ? std::string() : s.substr(a, b - a + 1);
+    };
+    const std::string key = trim(line.substr(0, sep));
+    if (key != "layer" && key != "lr_body" && key != "lr_head") continue;
+    const std::string value = trim(line.substr(sep + 1));
+    char* end = nullptr;
+    const double v = std::strtod(value.c_str(), &end);
+    if (value.empty() || end != value.c_str() + value.size()) {
+      throw InputError(file, number, key, "expected a number, got '" + value + "'");
+    }
+    assign(key, v, number);
+  }
+  return hp;
+}
+
+Image training_curves(const std::vector<EpochStats>& history) {
+  LinePlot loss({"Loss", "epoch", "cross-entropy"});
+  LinePlot accuracy({"Accuracy", "epoch", "fraction correct"});
+  Series train_loss{"train", {}, {}}, val_loss{"val", {}, {}}, train_acc{"train", {}, {}}, val_acc{"val", {}, {}};
+  for (const auto& h : history) {
+    const double e = static_cast<double>(h.epoch);
+    for (auto* s : {&train_loss, &val_loss, &train_acc, &val_acc}) s->x.push_back(e);
+    train_loss.y.push_back(h.train_loss);
+    val_loss.y.push_back(h.val_loss);
+    train_acc.y.push_back(h.train_accuracy);
+    val_acc.y.push_back(h.val_accuracy);
+  }
+  loss.add(train_loss);
+  accuracy.add(train_acc);
+  if (std::any_of(history.begin(), history.end(), [](const EpochStats& h) { return std::isfinite(h.val_loss); })) {
+    loss.add(val_loss);
+    accuracy.add(val_acc);
+  }
+  return render_panels({loss, accuracy});
+}
+
+void write_history_csv(const std::vector<EpochStats>& history, const std::filesystem::path& file) {
+  std::ostringstream out;
+  out.precision(8);
+  out << "epoch,train_loss,train_accuracy,val_loss,val_accuracy,seconds,images_per_second\n";
+  for (const auto& h : history) {
+    out << h.epoch << ',' << h.train_loss << ',' << h.train_accuracy << ',' << h.val_loss << ',' << h.val_accuracy
+        << ',' << h.seconds << ',' << h.images_per_second << '\n';
+  }
+  write_file_atomically(file, out.str());
+}
 
 void request_stop() noexcept { g_stop.store(true); }
 bool stop_requested() noexcept { return g_stop.load(); }

@@ -181,3 +181,37 @@ BOOST_FIXTURE_TEST_CASE(bad_checkpoints_and_options_are_errors, Data) {
   options.class_weights = {1.0, 2.0};
   BOOST_CHECK_THROW(gz::Trainer(small_model(1), options), gz::Error);
 }
+
+BOOST_AUTO_TEST_CASE(hyperparameters_from_text_and_json) {
+  TempDir dir;
+  gz::testing::write_text(dir / "best.txt", "trial: 3\nvalue: 0.71\nlayer: 24\nlr_body = 1e-08\nlr_head: 0.0001\n");
+  const auto a = gz::read_hyperparameters(dir / "best.txt");
+  BOOST_TEST(a.layer == 24);
+  BOOST_TEST(a.lr_body == 1e-8);
+  BOOST_TEST(a.lr_head == 1e-4);
+  gz::testing::write_text(dir / "best.json", "{\"number\": 0, \"params\": {\"lr_head\": 1e-5, \"layer\": \"21\"}}");
+  const auto b = gz::read_hyperparameters(dir / "best.json");
+  BOOST_TEST(b.lr_head == 1e-5);
+  BOOST_TEST(b.layer == 21);
+  BOOST_TEST(b.lr_body == gz::HyperParameters{}.lr_body);
+  gz::testing::write_text(dir / "bad.txt", "layer: 21\nlr_head: fast\n");
+  try {
+    gz::read_hyperparameters(dir / "bad.txt");
+    BOOST_FAIL("no error for a non-numeric value");
+  } catch (const gz::InputError& e) {
+    BOOST_TEST(e.line() == 2u);
+    BOOST_TEST(e.key() == "lr_head");
+  }
+  BOOST_CHECK_THROW(gz::read_hyperparameters(dir / "none.txt"), gz::IoError);
+}
+
+BOOST_AUTO_TEST_CASE(history_is_written_as_csv_and_plotted) {
+  TempDir dir;
+  std::vector<gz::EpochStats> history = {{0, 1.5, 0.3, 1.6, 0.25, 10, 33}, {1, 1.2, 0.5, 1.4, 0.4, 10, 34}};
+  gz::write_history_csv(history, dir / "h.csv");
+  const std::string csv = gz::testing::read_text(dir / "h.csv");
+  BOOST_TEST(csv.rfind("epoch,train_loss,train_accuracy,val_loss,val_accuracy,seconds,images_per_second\n", 0) == 0u);
+  BOOST_TEST(csv.find("\n1,1.2,0.5,1.4,0.4,10,34\n") != std::string::npos);
+  const auto img = gz::training_curves(history);
+  BOOST_TEST(img.width > img.height);  // two panels side by side
+}

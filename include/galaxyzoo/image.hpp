@@ -88,6 +88,10 @@ Image read_image(const std::filesystem::path& path, const ReadOptions& options =
 /// shrinking, Lanczos-3 interpolation otherwise). @throws Error for a non-positive size.
 Image resize(const Image& image, int width, int height);
 
+/// Renders an SVG document to an RGB image on white (libvips with librsvg); the plots
+/// of plot.hpp use it. @throws Error if it cannot be rendered.
+Image render_svg(const std::string& svg);
+
 /// JPEG bytes of @p image (1 or 3 bands) at @p quality (1-100): baseline, 4:2:0 chroma
 /// subsampling below quality 90 and none from 90 up (as libvips' jpegsave), no metadata.
 /// @throws Error for another number of bands, a bad quality, or if encoding fails.

@@ -55,6 +55,7 @@ std::vector<LabeledImage> list_labeled_images(const std::filesystem::path& folde
 /// Options of ImageLoader.
 struct ImageLoaderOptions {
   int image_size = 256;          ///< side of the tensors; other images are resized
+  int center_crop = 0;           ///< > 0: first cut the centred square of this side (raw 424 cutouts: 256)
   std::size_t batch_size = 32;   ///< images per batch (the last batch may be smaller)
   bool shuffle = false;          ///< a new order every epoch (seeded)
   bool train_transforms = false; ///< colour jitter and flips, as the original trained

@@ -33,6 +33,7 @@
 #include <string>
 #include <vector>
 
+#include "galaxyzoo/image.hpp"
 #include "galaxyzoo/image_loader.hpp"
 #include "galaxyzoo/vgg16_classifier.hpp"
 
@@ -102,6 +103,27 @@ class Trainer {
   VGG16Classifier model_;
   TrainerOptions options_;
 };
+
+/// The hyper-parameters the search tunes and training uses.
+struct HyperParameters {
+  std::int64_t layer = 21;  ///< VGG16 features children before this index are frozen
+  double lr_body = 1e-7;    ///< learning rate of the trainable features layers
+  double lr_head = 1e-4;    ///< learning rate of the head
+};
+
+/// Reads hyper-parameters from a text file of `key: value` (or `key = value`) lines, or
+/// a JSON object, with the keys layer, lr_body and lr_head; other keys (trial number,
+/// value) are ignored, missing ones keep their defaults.
+/// @throws IoError if the file cannot be read; InputError naming the line and key for a
+///         value that is not a number.
+HyperParameters read_hyperparameters(const std::filesystem::path& file);
+
+/// The loss (left) and accuracy (right) of each epoch, train and validation, as a plot.
+Image training_curves(const std::vector<EpochStats>& history);
+
+/// Writes the history as CSV (epoch, train_loss, train_accuracy, val_loss, val_accuracy,
+/// seconds, images_per_second), atomically.
+void write_history_csv(const std::vector<EpochStats>& history, const std::filesystem::path& file);
 
 /// Asks every running Trainer::fit() to checkpoint and return at the next batch.
 /// Async-signal-safe.
