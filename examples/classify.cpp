@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <galaxyzoo/atomic_output.hpp>
 #include <galaxyzoo/classifier.hpp>
+#include <galaxyzoo/device.hpp>
 #include <galaxyzoo/error.hpp>
 #include <galaxyzoo/image_index.hpp>
 #include <galaxyzoo/preprocess.hpp>
@@ -31,9 +32,12 @@ int main(int argc, char** argv) {
   app.add_option("--crop", options.center_crop, "Cut the centred square of this side first (raw 424 cutouts: 256)");
   app.add_flag("--tta", options.tta, "Average over the 8 flips and 90-degree rotations");
   app.add_option("files", files, "Image files");
+  int threads = 0;
+  app.add_option("--threads", threads, "CPU threads per operation (0: all cores)")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   try {
+    galaxyzoo::set_cpu_threads(threads);
     std::vector<fs::path> inputs(files.begin(), files.end());
     if (!catalog.empty()) {
       if (folder.empty()) throw galaxyzoo::Error("--catalog needs --folder (the image folder)");

@@ -40,9 +40,12 @@ int main(int argc, char** argv) {
   app.add_flag("--resume", resume, "Continue from the checkpoint in --output_dir");
   app.add_flag("--train_val", train_val, "Train on train+val for all epochs (no early stopping)");
   app.add_flag("--balanced", balanced, "Weight the loss by inverse class frequency");
+  int threads = 0;
+  app.add_option("--threads", threads, "CPU threads per operation (0: all cores)")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   try {
+    galaxyzoo::set_cpu_threads(threads);
     galaxyzoo::install_stop_handler();
     options.device = galaxyzoo::select_device(device);
     const galaxyzoo::HyperParameters hp = params.empty() ? galaxyzoo::HyperParameters{} : galaxyzoo::read_hyperparameters(params);

@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "galaxyzoo/error.hpp"
+#include "galaxyzoo/parallel.hpp"
 
 namespace galaxyzoo {
 
@@ -33,6 +34,12 @@ torch::Device select_device(std::string_view spec) {
     return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index));
   }
   throw Error("device '" + std::string(spec) + "': expected auto, cpu, cuda or cuda:N");
+}
+
+int set_cpu_threads(int threads) {
+  const int n = thread_count(threads);
+  torch::set_num_threads(n);
+  return n;
 }
 
 std::string describe(const torch::Device& device) {

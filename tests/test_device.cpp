@@ -4,6 +4,7 @@
 #include <galaxyzoo/device.hpp>
 #include <galaxyzoo/error.hpp>
 #include <torch/cuda.h>
+#include <torch/utils.h>
 
 namespace gz = galaxyzoo;
 
@@ -36,4 +37,11 @@ BOOST_AUTO_TEST_CASE(cuda_without_a_gpu_is_a_clear_error) {
       BOOST_TEST(std::string(e.what()).find("no CUDA device") != std::string::npos);
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(cpu_threads_can_be_set) {
+  BOOST_TEST(gz::set_cpu_threads(1) == 1);
+  BOOST_TEST(torch::get_num_threads() == 1);
+  BOOST_TEST(gz::set_cpu_threads(0) >= 1);
+  BOOST_TEST(gz::describe(torch::kCPU).find(std::to_string(torch::get_num_threads()) + " threads") != std::string::npos);
 }

@@ -9,8 +9,10 @@
 ///
 /// @code
 /// galaxyzoo::GalaxyClassifier classifier("final_vgg16_model.pt");     // CUDA if present
-/// auto probabilities = classifier.classify_files({"100008.jpg", "100023.jpg"}, /*tta=*/true);
-/// std::cout << classifier.class_names()[argmax(probabilities[0])] << '\n';
+/// galaxyzoo::ClassifyOptions options;
+/// options.tta = true;
+/// auto probabilities = classifier.classify_files({"100008_proc.jpg", "100023_proc.jpg"}, options);
+/// // probabilities[i][k]: galaxy i belongs to class_names()[k]
 /// @endcode
 
 #include <torch/types.h>

@@ -20,6 +20,10 @@ namespace galaxyzoo {
 ///         and this LibTorch has no CUDA device (a CPU-only build, or no GPU).
 torch::Device select_device(std::string_view spec = "auto");
 
+/// Sets the number of threads LibTorch uses for one operation on the CPU; @p threads 0
+/// means one per hardware thread. (Debian's LibTorch starts with 1.) Returns the number set.
+int set_cpu_threads(int threads = 0);
+
 /// A one-line description of @p device for progress output ("CPU, 2 threads",
 /// "CUDA device 0 of 1").
 std::string describe(const torch::Device& device);
