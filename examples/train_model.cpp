@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   app.add_flag("--resume", resume, "Continue from the checkpoint in --output_dir");
   app.add_flag("--train_val", train_val, "Train on train+val for all epochs (no early stopping)");
   app.add_flag("--balanced", balanced, "Weight the loss by inverse class frequency");
+  app.add_flag("--mixed_precision", options.mixed_precision, "On CUDA: bfloat16 autocast in forward passes");
   int threads = 0;
   app.add_option("--threads", threads, "CPU threads per operation (0: all cores)")->capture_default_str();
   CLI11_PARSE(app, argc, argv);

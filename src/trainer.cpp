@@ -1,6 +1,8 @@
 #include "galaxyzoo/trainer.hpp"
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/autocast_mode.h>
+#include <torch/version.h>
 #include <torch/nn/functional/loss.h>
 #include <torch/optim/adam.h>
 #include <torch/serialize/input-archive.h>
@@ -34,6 +36,34 @@ constexpr std::int64_t kCheckpointVersion = 1;
 constexpr int kStatsColumns = 7;
 
 using Clock = std::chrono::steady_clock;
+
+// Autocast to bfloat16 on CUDA while alive (LibTorch 1.13 and 2.x name the switches
+// differently).
+class AutocastScope {
+ public:
+  explicit AutocastScope(bool on) : on_(on) {
+    if (on_) set(true);
+  }
+  ~AutocastScope() {
+    if (!on_) return;
+    set(false);
+    at::autocast::clear_cache();
+  }
+  AutocastScope(const AutocastScope&) = delete;
+  AutocastScope& operator=(const AutocastScope&) = delete;
+
+ private:
+  static void set(bool enabled) {
+#if TORCH_VERSION_MAJOR >= 2
+    at::autocast::set_autocast_dtype(at::kCUDA, at::kBFloat16);
+    at::autocast::set_autocast_enabled(at::kCUDA, enabled);
+#else
+    at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+    at::autocast::set_enabled(enabled);
+#endif
+  }
+  bool on_;
+};
 using NamedTensors = std::vector<std::pair<std::string, torch::Tensor>>;
 
 // Where training stands: everything a resumed run needs besides model and optimiser.
@@ -334,7 +364,8 @@ std::pair<double, double> Trainer::evaluate(ImageLoader& data) {
   while (auto batch = data.next()) {
     const auto x = batch->images.to(options_.device, /*non_blocking=*/true);
     const auto y = batch->labels.to(options_.device, /*non_blocking=*/true);
-    const auto logits = model_->forward(x);
+    const AutocastScope autocast(options_.mixed_precision && options_.device.is_cuda());
+    const auto logits = model_->forward(x).to(torch::kFloat32);
     loss_sum += torch::nn::functional::cross_entropy(logits, y).item<double>() * static_cast<double>(y.size(0));
     correct += logits.argmax(1).eq(y).sum().item<std::int64_t>();
     seen += y.size(0);
@@ -378,7 +409,11 @@ TrainingResult Trainer::fit(ImageLoader& train, ImageLoader* val) {
       const auto x = batch->images.to(options_.device, /*non_blocking=*/true);
       const auto y = batch->labels.to(options_.device, /*non_blocking=*/true);
       optimizer.zero_grad();
-      const auto logits = model_->forward(x);
+      torch::Tensor logits;
+      {
+        const AutocastScope autocast(options_.mixed_precision && options_.device.is_cuda());
+        logits = model_->forward(x).to(torch::kFloat32);
+      }
       const auto loss = torch::nn::functional::cross_entropy(logits, y, criterion);
       loss.backward();
       optimizer.step();

@@ -63,6 +63,9 @@ struct TrainerOptions {
   std::uint64_t seed = 123;          ///< seeds LibTorch's generator (dropout, initialisation)
   std::filesystem::path checkpoint;  ///< checkpoint file (empty: none)
   torch::Device device = torch::kCPU;///< where to train
+  /// On CUDA: run forward passes under autocast to bfloat16 (no loss scaling needed, as
+  /// bfloat16 has float32's range); ignored on the CPU.
+  bool mixed_precision = false;
   /// Called after each epoch, e.g. to print it.
   std::function<void(const EpochStats&)> on_epoch;
   /// Called after each training batch with (batch, batches per epoch, images/s so far).
