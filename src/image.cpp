@@ -27,6 +27,7 @@
 #include <string_view>
 #include <utility>
 #include <vips/vips8>
+#include <vips/vector.h>  // after vips8, which brings the GLib types it uses
 
 // jpeglib.h needs size_t and FILE declared first (cstdio above).
 #include <jpeglib.h>
@@ -52,6 +53,10 @@ void ensure_vips() {
   std::call_once(once, [] {
     if (VIPS_INIT("galaxyzoo") != 0) throw Error(std::string("cannot initialise libvips: ") + vips_error_buffer());
     vips_cache_set_max(0);
+    // libvips 8.14's run-time generated (liborc) vector code crashes now and then when
+    // two threads resize at once, as the image loader's threads do; the plain C path is
+    // safe and the images here are small.
+    vips_vector_set_enabled(FALSE);
   });
 }
 
