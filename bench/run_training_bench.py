@@ -23,6 +23,13 @@ The images: a folder of preprocessed train_/val_class_K_N_proc.jpg files (--data
 made here with make_test_dataset --per_class 60 --unlabeled 0, create_dataset and
 preprocess_resize (256 x 256 JPEGs) in BUILD/bench_training_data.
 
+Other programs on the machine: for every process the runner measures how many cores
+the rest of the machine kept busy meanwhile (/proc/stat less the child's own CPU time,
+not counting programs at a raised nice level)
+and runs it again, after a pause, when that exceeds --busy (0.15) cores, at most
+--retries (3) times. On 2 cores one busy compiler slows a 2-thread LibTorch step by up
+to 6 times.
+
 libvips' vector (liborc) path crashes now and then when two loader threads resize at
 once (libvips 8.14, Debian 12): galaxyzoo processes run with VIPS_NOVECTOR=1 unless
 --vips_vector is given. See docs/benchmarks.md.
@@ -54,8 +61,10 @@ def busy_seconds():
             fields = [int(v) for v in f.readline().split()[1:]]
     except OSError:
         return float("nan")
-    # user nice system idle iowait irq softirq steal ...: all but idle and iowait.
-    busy = sum(fields[:8]) - fields[3] - fields[4]
+    # user nice system idle iowait irq softirq steal ...: all but nice, idle and
+    # iowait. Work at nice 19 (a compiler run beside the benchmark) is left out: the
+    # kernel gives it about 1.5% of a core that a normal-priority process wants.
+    busy = sum(fields[:8]) - fields[1] - fields[3] - fields[4]
     return busy / os.sysconf("SC_CLK_TCK")
 
 
@@ -97,6 +106,29 @@ def run_json(command, env=None, what=""):
     result["process_peak_rss_mib"] = rss
     result["other_cores_busy"] = others
     return result
+
+
+def run_clean(command, env, what, retries, threshold):
+    """run_json, run again (after a pause) while other programs kept more than
+    threshold cores busy, at most retries times; returns the least disturbed result
+    with the number of attempts. On 2 cores a second busy program slows LibTorch's
+    2-thread steps by up to 6 times (its threads wait for each other at every
+    parallel region), so such runs are not the figure to report."""
+    best = None
+    for attempt in range(retries + 1):
+        res = run_json(command, env, what)
+        res["attempts"] = attempt + 1
+        if best is None or res["other_cores_busy"] < best["other_cores_busy"]:
+            best = res
+        if res["other_cores_busy"] <= threshold:
+            break
+        if attempt < retries:
+            pause = 30 * (attempt + 1)
+            print("  other programs kept {:.2f} cores busy; again in {} s".format(res["other_cores_busy"], pause),
+                  file=sys.stderr, flush=True)
+            time.sleep(pause)
+    best["attempts"] = attempt + 1
+    return best
 
 
 def make_data(build, folder):
@@ -156,6 +188,10 @@ def main():
                              "libblas.so.3 (see docs/benchmarks.md)")
     parser.add_argument("--pypi_build", metavar="BUILD",
                         help="also run BUILD/bench/bench_training, galaxyzoo built against PyPI's LibTorch")
+    parser.add_argument("--retries", type=int, default=3,
+                        help="runs again a process during which other programs kept more than --busy cores "
+                             "busy, at most this many times (default 3)")
+    parser.add_argument("--busy", type=float, default=0.15, help="see --retries (default 0.15 cores)")
     parser.add_argument("--json", dest="json_out", help="also write every result to this file")
     args = parser.parse_args()
     if args.rounds < 1 or min(args.steps) < 1 or min(args.warmup) < 0:
@@ -208,10 +244,10 @@ def main():
             for name, command, env in order:
                 print("round {}/{}: {} at {} px, {} thread(s) ...".format(r + 1, args.rounds, name, s, t),
                       file=sys.stderr, flush=True)
-                res = run_json(command + ["--image_size", str(s), "--batch_size", str(args.batch_size),
-                                          "--threads", str(t), "--warmup", str(args.warmup[large]),
-                                          "--repeats", str(args.steps[large])],
-                               env=env, what=name)
+                res = run_clean(command + ["--image_size", str(s), "--batch_size", str(args.batch_size),
+                                           "--threads", str(t), "--warmup", str(args.warmup[large]),
+                                           "--repeats", str(args.steps[large])],
+                                env, name, args.retries, args.busy)
                 res.update({"side": name, "round": r})
                 results["training"].append(res)
     load.append(os.getloadavg()[0])
@@ -234,10 +270,10 @@ def main():
                 for cache in (0, args.cache_mb):
                     print("round {}/{}: loader at {} px, cache {} MB ...".format(r + 1, args.rounds, s, cache),
                           file=sys.stderr, flush=True)
-                    res = run_json([exe, "--mode", "loader", "--data", data, "--image_size", str(s),
-                                    "--batch_size", str(args.batch_size), "--num_workers", str(args.num_workers),
-                                    "--cache_mb", str(cache), "--warmup", "1", "--repeats", str(args.loader_passes)],
-                                   env=gz_env, what="loader")
+                    res = run_clean([exe, "--mode", "loader", "--data", data, "--image_size", str(s),
+                                     "--batch_size", str(args.batch_size), "--num_workers", str(args.num_workers),
+                                     "--cache_mb", str(cache), "--warmup", "1", "--repeats", str(args.loader_passes)],
+                                    gz_env, "loader", args.retries, args.busy)
                     res["round"] = r
                     results["loader"].append(res)
         t = max(args.threads)
@@ -246,10 +282,10 @@ def main():
             for cache in (0, args.cache_mb):
                 print("training at {} px fed by the loader, cache {} MB ...".format(s, cache), file=sys.stderr,
                       flush=True)
-                res = run_json([exe, "--image_size", str(s), "--batch_size", str(args.batch_size), "--threads", str(t),
-                                "--warmup", str(args.warmup[large]), "--repeats", str(args.steps[large]),
-                                "--data", data, "--num_workers", str(args.num_workers), "--cache_mb", str(cache)],
-                               env=gz_env, what="training fed by the loader")
+                res = run_clean([exe, "--image_size", str(s), "--batch_size", str(args.batch_size), "--threads", str(t),
+                                 "--warmup", str(args.warmup[large]), "--repeats", str(args.steps[large]),
+                                 "--data", data, "--num_workers", str(args.num_workers), "--cache_mb", str(cache)],
+                                gz_env, "training fed by the loader", args.retries, args.busy)
                 results["fed"].append(res)
         load.append(os.getloadavg()[0])
 
@@ -326,8 +362,11 @@ def main():
         print("  {:>3} px, {} thread(s): ".format(s, t) + "; ".join(
             "{} {}-{}".format(n, fmt(training(n, s, t)[1][0], 2), fmt(training(n, s, t)[1][1], 2))
             for n in names if training(n, s, t)[1]))
-    disturbed = [x for x in results["training"] if x["other_cores_busy"] > 0.1]
-    print("processes during which other programs kept more than 0.1 core busy: {} of {}{}".format(
+    every = results["training"] + results["loader"] + results["fed"]
+    print("runs repeated because other programs kept more than {} cores busy: {} (of {} kept)".format(
+        args.busy, sum(x["attempts"] - 1 for x in every), len(every)))
+    disturbed = [x for x in results["training"] if x["other_cores_busy"] > args.busy]
+    print("kept runs still disturbed: {} of {}{}".format(
         len(disturbed), len(results["training"]), "".join(
             "\n  {} at {} px, {} thread(s), round {}: {:.2f} cores, {:.2f} images/s".format(
                 x["side"], x["image_size"], x["threads"], x["round"] + 1, x["other_cores_busy"],

@@ -19,6 +19,10 @@ pkg_check_modules(VIPS REQUIRED IMPORTED_TARGET vips-cpp>=8.10)
 # CMake's FindJPEG module provides JPEG::JPEG.
 find_package(JPEG REQUIRED)
 
+# SQLite: the hyper-parameter study storage (sqlite_storage.cpp). CMake's FindSQLite3
+# module provides SQLite::SQLite3 (Debian: libsqlite3-dev).
+find_package(SQLite3 REQUIRED)
+
 # Our own worker threads (rendering, preprocessing, data loading).
 find_package(Threads REQUIRED)
 

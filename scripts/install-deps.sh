@@ -23,6 +23,7 @@ packages=(
   python3 python3-venv python3-pip python3-pandas python3-numpy
   python3-pil                # Pillow, the reference in bench/bench_preprocess.py
   python3-torch python3-torchvision  # reference of the VGG16 weight-mapping test
+  python3-sklearn            # reference of the metrics test
 )
 
 missing=()

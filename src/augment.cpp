@@ -200,4 +200,29 @@ std::vector<fs::path> augmentation_inputs(const fs::path& folder, const std::str
   return files;
 }
 
+std::size_t remove_augmented(const fs::path& folder, const std::string& name_prefix, int first_number) {
+  std::error_code ec;
+  if (!fs::exists(folder, ec)) return 0;
+  const std::string prefix = name_prefix + "_";
+  std::vector<fs::path> doomed;
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    const char* first = name.data() + prefix.size();
+    const char* last = name.data() + name.size();
+    long n = -1;
+    const auto [end_of_number, error] = std::from_chars(first, last, n);
+    const std::string_view suffix(end_of_number, static_cast<std::size_t>(last - end_of_number));
+    if (error == std::errc() && n >= first_number && (suffix == "_proc.jpg" || suffix == ".jpg")) {
+      doomed.push_back(it->path());
+    }
+  }
+  if (ec) throw IoError(folder, "cannot list folder: " + ec.message());
+  for (const auto& file : doomed) {
+    if (!fs::remove(file, ec) && ec) throw IoError(file, "cannot remove: " + ec.message());
+  }
+  fs::remove(folder / (".galaxyzoo-augment-" + name_prefix + ".json"), ec);
+  return doomed.size();
+}
+
 }  // namespace galaxyzoo

@@ -216,7 +216,9 @@ ImageLoader::ImageLoader(std::vector<LabeledImage> images, ImageLoaderOptions op
   }
   state_->images = std::move(images);
   state_->options = options;
-  state_->batches = (state_->images.size() + options.batch_size - 1) / options.batch_size;
+  const std::size_t n = state_->images.size();
+  state_->batches = options.drop_last && n >= options.batch_size ? n / options.batch_size
+                                                                  : (n + options.batch_size - 1) / options.batch_size;
   const int threads = thread_count(options.num_workers);
   for (int t = 0; t < threads; ++t) state_->workers.emplace_back([this] { state_->work(); });
 }

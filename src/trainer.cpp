@@ -14,7 +14,6 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <cmath>
-#include <csignal>
 #include <limits>
 #include <mutex>
 #include <sstream>
@@ -25,11 +24,6 @@
 
 namespace galaxyzoo {
 namespace {
-
-std::atomic<bool> g_stop{false};
-static_assert(std::atomic<bool>::is_always_lock_free, "request_stop() must be async-signal-safe");
-
-extern "C" void stop_on_signal(int) { g_stop.store(true); }
 
 constexpr const char* kCheckpointFormat = "galaxyzoo.trainer_checkpoint";
 constexpr std::int64_t kCheckpointVersion = 1;
@@ -331,14 +325,6 @@ void write_history_csv(const std::vector<EpochStats>& history, const std::filesy
   write_file_atomically(file, out.str());
 }
 
-void request_stop() noexcept { g_stop.store(true); }
-bool stop_requested() noexcept { return g_stop.load(); }
-void clear_stop_request() noexcept { g_stop.store(false); }
-
-void install_stop_handler() {
-  std::signal(SIGTERM, stop_on_signal);
-  std::signal(SIGINT, stop_on_signal);
-}
 
 Trainer::Trainer(VGG16Classifier model, TrainerOptions options) : model_(std::move(model)), options_(std::move(options)) {
   const auto& o = options_;
@@ -457,7 +443,9 @@ TrainingResult Trainer::fit(ImageLoader& train, ImageLoader* val) {
     if (options_.on_epoch) options_.on_epoch(stats);
 
     p.stopped_early = val != nullptr && options_.patience > 0 && p.since_best >= options_.patience;
-    p.finished = p.stopped_early || p.epoch + 1 == options_.epochs;
+    const bool stop_here = options_.should_stop && options_.should_stop(stats);
+    result.stopped_by_callback = result.stopped_by_callback || stop_here;
+    p.finished = p.stopped_early || stop_here || p.epoch + 1 == options_.epochs;
     // The checkpoint describes the start of the next epoch.
     Progress next = p;
     next.epoch = p.finished ? p.epoch : p.epoch + 1;

@@ -5,6 +5,7 @@
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/dropout.h>
 #include <torch/nn/modules/linear.h>
+#include <torch/nn/init.h>
 #include <torch/nn/modules/pooling.h>
 #include <torch/serialize.h>
 #include <torch/utils.h>
@@ -78,6 +79,22 @@ void VGG16ClassifierImpl::reset() {
                         nn::Linear(o.hidden2(), o.num_classes()));
   register_module("features", features);
   register_module("head", head);
+
+  // torchvision's VGG initialisation: He (Kaiming) normal for the convolutions, so that
+  // thirteen ReLU layers trained from scratch neither fade nor explode; small normal
+  // weights for the linear layers. ImageNet weights, when loaded, replace the features'.
+  for (auto& module : features->children()) {
+    if (auto* conv = module->as<nn::Conv2d>()) {
+      nn::init::kaiming_normal_(conv->weight, /*a=*/0, torch::kFanOut, torch::kReLU);
+      nn::init::zeros_(conv->bias);
+    }
+  }
+  for (auto& module : head->children()) {
+    if (auto* linear = module->as<nn::Linear>()) {
+      nn::init::normal_(linear->weight, 0, 0.01);
+      nn::init::zeros_(linear->bias);
+    }
+  }
 
   for (std::int64_t i = 0; i < o.freeze_before(); ++i) {
     for (auto& p : features[static_cast<std::size_t>(i)]->parameters()) p.set_requires_grad(false);

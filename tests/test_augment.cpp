@@ -164,6 +164,25 @@ BOOST_AUTO_TEST_CASE(offline_run_numbers_from_4000_cycles_and_is_reproducible) {
   BOOST_TEST(differing > 0);
 }
 
+BOOST_AUTO_TEST_CASE(remove_augmented_removes_only_the_outputs_of_run) {
+  TempDir dir;
+  for (int i = 0; i < 2; ++i) gz::write_jpeg(spot(60 + 40 * i, 128), dir / ("train_class_3_" + std::to_string(i) + "_proc.jpg"));
+  gz::write_jpeg(spot(60, 128), dir / "train_class_2_4000_proc.jpg");
+  gz::AugmenterOptions o;
+  const auto report = gz::Augmenter(o).run(gz::augmentation_inputs(dir.path(), "class_3"), 4, dir.path(), "train_class_3");
+  BOOST_TEST_REQUIRE(report.written == 4u);
+  BOOST_TEST(fs::exists(dir / ".galaxyzoo-augment-train_class_3.json"));
+
+  BOOST_TEST(gz::remove_augmented(dir.path(), "train_class_3") == 4u);
+  for (const auto& f : report.files) BOOST_TEST(!fs::exists(f));
+  BOOST_TEST(!fs::exists(dir / ".galaxyzoo-augment-train_class_3.json"));
+  BOOST_TEST(fs::exists(dir / "train_class_3_0_proc.jpg"));      // inputs stay
+  BOOST_TEST(fs::exists(dir / "train_class_3_1_proc.jpg"));
+  BOOST_TEST(fs::exists(dir / "train_class_2_4000_proc.jpg"));   // another class stays
+  BOOST_TEST(gz::remove_augmented(dir.path(), "train_class_3") == 0u);
+  BOOST_TEST(gz::remove_augmented(dir / "missing", "train_class_3") == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(bad_options_and_inputs_are_errors) {
   gz::AugmenterOptions o;
   o.recipe_a_probability = 1.5;

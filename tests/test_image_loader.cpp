@@ -69,6 +69,23 @@ BOOST_FIXTURE_TEST_CASE(lists_labelled_images_of_the_chosen_splits, Folder) {
   BOOST_CHECK_THROW(gz::list_labeled_images(dir / "missing", {"train"}), gz::IoError);
 }
 
+BOOST_FIXTURE_TEST_CASE(drop_last_leaves_out_a_short_last_batch, Folder) {
+  auto options = eight_pixels();  // batches of 4 over 15 images: 4, 4, 4, 3
+  options.drop_last = options.shuffle = true;
+  gz::ImageLoader loader(gz::list_labeled_images(dir.path(), {"train"}), options);
+  BOOST_TEST(loader.batches_per_epoch() == 3u);
+  loader.start_epoch(0);
+  std::size_t batches = 0;
+  while (auto batch = loader.next()) {
+    BOOST_TEST(batch->images.size(0) == 4);
+    ++batches;
+  }
+  BOOST_TEST(batches == 3u);
+  // Fewer images than a batch: the one short batch is kept.
+  options.batch_size = 32;
+  BOOST_TEST(gz::ImageLoader(gz::list_labeled_images(dir.path(), {"train"}), options).batches_per_epoch() == 1u);
+}
+
 BOOST_FIXTURE_TEST_CASE(evaluation_batches_are_normalised_pixels_in_order, Folder) {
   gz::ImageLoader loader(gz::list_labeled_images(dir.path(), {"train"}), eight_pixels());
   BOOST_TEST(loader.batches_per_epoch() == 4u);

@@ -30,3 +30,11 @@ BOOST_AUTO_TEST_CASE(text_columns_are_left_aligned) {
              "| class 2 |      1 | a.jpg to b.jpg |\n"
              "| class 3 |      0 | -              |\n");
 }
+
+BOOST_AUTO_TEST_CASE(csv_fields_are_quoted_only_when_needed) {
+  BOOST_TEST(galaxyzoo::csv_field("train_class_0_1_proc.jpg") == "train_class_0_1_proc.jpg");
+  BOOST_TEST(galaxyzoo::csv_field("a,b") == "\"a,b\"");
+  BOOST_TEST(galaxyzoo::csv_field("say \"hi\"") == "\"say \"\"hi\"\"\"");
+  BOOST_TEST(galaxyzoo::csv_field("two\nlines") == "\"two\nlines\"");
+  BOOST_TEST(galaxyzoo::csv_field("").empty());
+}

@@ -155,6 +155,29 @@ BOOST_FIXTURE_TEST_CASE(early_stopping_keeps_the_best_epoch, Data) {
   BOOST_TEST(trainer.evaluate(val).first == result.best_val_loss, boost::test_tools::tolerance(1e-6));
 }
 
+BOOST_FIXTURE_TEST_CASE(should_stop_ends_training_with_the_best_weights, Data) {
+  gz::ImageLoader train(gz::list_labeled_images(dir.path(), {"train"}), loader_options(true));
+  gz::ImageLoader val(gz::list_labeled_images(dir.path(), {"val"}), loader_options(false));
+  auto options = quick(5);
+  std::vector<std::int64_t> seen;
+  options.should_stop = [&](const gz::EpochStats& e) {
+    seen.push_back(e.epoch);
+    return e.epoch == 1;  // as a pruner would after the second epoch
+  };
+  options.checkpoint = dir / "stopped.ckpt";
+  gz::Trainer trainer(small_model(3), options);
+  const auto result = trainer.fit(train, &val);
+  BOOST_TEST(result.stopped_by_callback);
+  BOOST_TEST(!result.stopped_early);
+  BOOST_TEST(result.history.size() == 2u);
+  BOOST_TEST((seen == std::vector<std::int64_t>{0, 1}));
+  BOOST_TEST(trainer.evaluate(val).first == result.best_val_loss, boost::test_tools::tolerance(1e-6));
+  // The checkpoint records a finished run: resuming trains no further.
+  options.should_stop = nullptr;
+  gz::Trainer again(small_model(3), options);
+  BOOST_TEST(again.fit(train, &val).history.size() == 2u);
+}
+
 BOOST_FIXTURE_TEST_CASE(bad_checkpoints_and_options_are_errors, Data) {
   gz::ImageLoader train(gz::list_labeled_images(dir.path(), {"train"}), loader_options(false));
   auto options = quick(1);

@@ -110,6 +110,14 @@ class Augmenter {
   AugmenterOptions options_;
 };
 
+/// Removes what Augmenter::run() wrote into @p folder under @p name_prefix: the files
+/// `<name_prefix>_<n>_proc.jpg` and `<name_prefix>_<n>.jpg` with n >= @p first_number,
+/// and its record of options. Returns the number of images removed. Used before a run
+/// with other settings (fewer images, another seed), whose outputs must not mix with
+/// these. @throws IoError if the folder cannot be listed or a file removed.
+std::size_t remove_augmented(const std::filesystem::path& folder, const std::string& name_prefix,
+                             int first_number = 4000);
+
 /// The preprocessed training images of one class in @p folder, as the original took them
 /// (`train_<class_str>_<n>_proc.jpg`, e.g. class_str "class_3"), without earlier
 /// augmentation outputs (numbers >= @p first_number), sorted by number.

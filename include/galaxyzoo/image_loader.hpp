@@ -57,6 +57,10 @@ struct ImageLoaderOptions {
   int image_size = 256;          ///< side of the tensors; other images are resized
   int center_crop = 0;           ///< > 0: first cut the centred square of this side (raw 424 cutouts: 256)
   std::size_t batch_size = 32;   ///< images per batch (the last batch may be smaller)
+  /// Leave out the last batch of an epoch when it is smaller than batch_size (and
+  /// another batch exists), as training wants: BatchNorm cannot train on one image, and
+  /// with shuffle a different remainder is left out every epoch.
+  bool drop_last = false;
   bool shuffle = false;          ///< a new order every epoch (seeded)
   bool train_transforms = false; ///< colour jitter and flips, as the original trained
   bool rotations = false;        ///< with train_transforms: also rotate by any angle

@@ -35,4 +35,8 @@ class TextTable {
   std::vector<std::vector<std::string>> rows_;
 };
 
+/// @p text as one CSV field (RFC 4180): as it is, or in double quotes (inner quotes
+/// doubled) when it holds a comma, a quote or a line break.
+std::string csv_field(const std::string& text);
+
 }  // namespace galaxyzoo

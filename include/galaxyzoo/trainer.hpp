@@ -35,12 +35,10 @@
 
 #include "galaxyzoo/image.hpp"
 #include "galaxyzoo/image_loader.hpp"
+#include "galaxyzoo/stop_request.hpp"
 #include "galaxyzoo/vgg16_classifier.hpp"
 
 namespace galaxyzoo {
-
-/// Exit status of a program that stopped on request and can be resumed ("continue me").
-inline constexpr int kExitResumable = 3;
 
 /// What one epoch achieved.
 struct EpochStats {
@@ -70,6 +68,11 @@ struct TrainerOptions {
   std::function<void(const EpochStats&)> on_epoch;
   /// Called after each training batch with (batch, batches per epoch, images/s so far).
   std::function<void(std::size_t, std::size_t, double)> on_batch;
+  /// Called after each epoch (after on_epoch); returning true ends training there, as
+  /// early stopping does: the model keeps the best weights so far and
+  /// TrainingResult::stopped_by_callback is set. The hyper-parameter search prunes
+  /// trials with it. Empty (the default): never called.
+  std::function<bool(const EpochStats&)> should_stop;
 };
 
 /// What fit() did.
@@ -78,6 +81,7 @@ struct TrainingResult {
   std::int64_t best_epoch = -1;     ///< epoch whose weights the model holds (-1: last, no validation)
   double best_val_loss = 0;         ///< its validation loss
   bool stopped_early = false;       ///< patience ran out
+  bool stopped_by_callback = false; ///< TrainerOptions::should_stop returned true
   bool interrupted = false;         ///< a stop was requested: resume from the checkpoint
   bool resumed = false;             ///< the run started from a checkpoint
 };
@@ -127,15 +131,5 @@ Image training_curves(const std::vector<EpochStats>& history);
 /// Writes the history as CSV (epoch, train_loss, train_accuracy, val_loss, val_accuracy,
 /// seconds, images_per_second), atomically.
 void write_history_csv(const std::vector<EpochStats>& history, const std::filesystem::path& file);
-
-/// Asks every running Trainer::fit() to checkpoint and return at the next batch.
-/// Async-signal-safe.
-void request_stop() noexcept;
-/// Whether a stop was requested (and not yet cleared).
-bool stop_requested() noexcept;
-/// Clears a stop request.
-void clear_stop_request() noexcept;
-/// Installs handlers so that SIGTERM and SIGINT call request_stop().
-void install_stop_handler();
 
 }  // namespace galaxyzoo

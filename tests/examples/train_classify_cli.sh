@@ -33,7 +33,7 @@ grep -q -- "--resume" "$work/first.log" || fail "the stopped run should say how 
 if "$bin/train_model" --data "$work/pre" --output_dir "$work/model" --image_size 32 --epochs 2 >/dev/null 2>"$work/refused.log"; then
   fail "a second run without --resume should refuse to start"
 fi
-grep -q "pass --resume" "$work/refused.log" || fail "the refusal should name --resume"
+grep -q "resume to continue" "$work/refused.log" || fail "the refusal should name --resume"
 
 "$bin/train_model" --data "$work/pre" --output_dir "$work/model" --image_size 32 --batch_size 4 \
   --epochs 2 --patience 0 --resume >"$work/second.log" 2>&1 || { cat "$work/second.log"; fail "resumed run failed"; }

@@ -31,6 +31,12 @@ std::string read_text(const std::filesystem::path& path);
 /// Writes a tiny valid JPEG at @p path.
 void write_tiny_jpeg(const std::filesystem::path& path);
 
+/// A preprocessed-layout folder of easy classes for training tests: @p classes flat
+/// colours (dark, red, blue, ... with noise) of @p size x @p size, @p train train and
+/// @p val val images each, as `{train,val}_class_K_N_proc.jpg` (PNG content).
+void write_colour_classes(const std::filesystem::path& folder, int classes, int train, int val, int size = 32,
+                          std::uint64_t seed = 8);
+
 /// A Kaggle-layout folder at @p root: training_solutions_rev1.csv with one row per
 /// entry of @p intended_classes (GalaxyIDs 100000, 100001, ...; votes simulated with
 /// @p seed) and images_training_rev1/<id>.jpg for each, except the rows listed in

@@ -1,0 +1,529 @@
+#include "galaxyzoo/sqlite_storage.hpp"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <unordered_map>
+
+#include "galaxyzoo/error.hpp"
+
+namespace galaxyzoo {
+namespace {
+
+constexpr const char* kFormat = "galaxyzoo.study";
+
+// The schema of kStudySchemaVersion. Parameter values keep their type in one of three
+// columns, so the same tables work in databases without SQLite's dynamic typing.
+constexpr const char* kSchema = R"sql(
+CREATE TABLE galaxyzoo_meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE study (
+  id         INTEGER PRIMARY KEY CHECK (id = 1),
+  name       TEXT NOT NULL,
+  direction  TEXT NOT NULL CHECK (direction = 'minimize'),
+  space      TEXT NOT NULL,
+  sampler    TEXT NOT NULL,
+  created_at REAL NOT NULL
+);
+CREATE TABLE trials (
+  number       INTEGER PRIMARY KEY,
+  state        TEXT NOT NULL CHECK (state IN ('running', 'complete', 'pruned', 'failed')),
+  value        REAL,
+  message      TEXT NOT NULL DEFAULT '',
+  worker       TEXT NOT NULL DEFAULT '',
+  attempts     INTEGER NOT NULL DEFAULT 1,
+  started_at   REAL NOT NULL,
+  finished_at  REAL,
+  heartbeat_at REAL NOT NULL
+);
+CREATE INDEX trials_by_state ON trials (state, heartbeat_at);
+CREATE TABLE trial_params (
+  number     INTEGER NOT NULL REFERENCES trials (number),
+  name       TEXT NOT NULL,
+  int_value  INTEGER,
+  real_value REAL,
+  text_value TEXT,
+  PRIMARY KEY (number, name)
+);
+CREATE TABLE trial_values (
+  number INTEGER NOT NULL REFERENCES trials (number),
+  step   INTEGER NOT NULL,
+  value  REAL,
+  PRIMARY KEY (number, step)
+);
+)sql";
+
+double unix_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// The connection and what is kept in memory.
+struct Db {
+  std::filesystem::path file;
+  SqliteStorageOptions options;
+  sqlite3* db = nullptr;
+  std::mutex mutex;
+  std::unordered_map<std::string, sqlite3_stmt*> statements;
+  bool have_study = false;
+  StudyConfig config;
+  std::vector<Trial> snapshot;  // every trial by number, as last read (refresh_trials)
+
+  std::string where() const { return "study database '" + file.string() + "'"; }
+
+  [[noreturn]] void fail(const std::string& what, int rc) const {
+    const std::string reason = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT) {
+      throw Error(where() + " is not a valid SQLite database (" + reason + ")");
+    }
+    if (rc == SQLITE_CANTOPEN || rc == SQLITE_IOERR || rc == SQLITE_READONLY || rc == SQLITE_FULL) {
+      throw IoError(file, what + ": " + reason);
+    }
+    throw Error(where() + ": " + what + ": " + reason);
+  }
+
+  void exec(const char* sql) {
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &message);
+    if (rc != SQLITE_OK) {
+      const std::string text = message != nullptr ? message : sqlite3_errstr(rc);
+      sqlite3_free(message);
+      if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT) {
+        throw Error(where() + " is not a valid SQLite database (" + text + ")");
+      }
+      throw Error(where() + ": " + text);
+    }
+  }
+
+  sqlite3_stmt* prepare(const char* sql) {
+    auto it = statements.find(sql);
+    if (it != statements.end()) return it->second;
+    sqlite3_stmt* statement = nullptr;
+    const int rc = sqlite3_prepare_v2(db, sql, -1, &statement, nullptr);
+    if (rc != SQLITE_OK) fail(std::string("cannot prepare '") + sql + "'", rc);
+    statements.emplace(sql, statement);
+    return statement;
+  }
+};
+
+// One use of a cached prepared statement: bind, step, read; reset on destruction.
+class Query {
+ public:
+  Query(Db& impl, const char* sql) : impl_(impl), s_(impl.prepare(sql)) {}
+  ~Query() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
+  Query(const Query&) = delete;
+  Query& operator=(const Query&) = delete;
+
+  Query& bind(int i, std::int64_t v) { return check(sqlite3_bind_int64(s_, i, v)); }
+  Query& bind(int i, double v) {
+    return std::isnan(v) ? check(sqlite3_bind_null(s_, i)) : check(sqlite3_bind_double(s_, i, v));
+  }
+  Query& bind(int i, const std::string& v) {
+    return check(sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+  }
+  Query& bind(int i, const std::optional<double>& v) { return v ? bind(i, *v) : check(sqlite3_bind_null(s_, i)); }
+
+  // True for a row, false when done.
+  bool step() {
+    const int rc = sqlite3_step(s_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    impl_.fail(std::string("'") + sqlite3_sql(s_) + "' failed", rc);
+  }
+  void run() {
+    while (step()) {
+    }
+  }
+  std::int64_t integer(int c) const { return sqlite3_column_int64(s_, c); }
+  double real(int c) const {
+    return is_null(c) ? std::numeric_limits<double>::quiet_NaN() : sqlite3_column_double(s_, c);
+  }
+  std::optional<double> optional_real(int c) const {
+    return is_null(c) ? std::nullopt : std::optional<double>(sqlite3_column_double(s_, c));
+  }
+  std::string text(int c) const {
+    const auto* p = sqlite3_column_text(s_, c);
+    return p == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(s_, c)));
+  }
+  bool is_null(int c) const { return sqlite3_column_type(s_, c) == SQLITE_NULL; }
+
+ private:
+  Query& check(int rc) {
+    if (rc != SQLITE_OK) impl_.fail("cannot bind a value", rc);
+    return *this;
+  }
+  Db& impl_;
+  sqlite3_stmt* s_;
+};
+
+// BEGIN IMMEDIATE ... COMMIT; rolled back unless committed.
+class Transaction {
+ public:
+  explicit Transaction(Db& impl) : impl_(impl) { impl_.exec("BEGIN IMMEDIATE"); }
+  ~Transaction() {
+    if (!done_) sqlite3_exec(impl_.db, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit() {
+    impl_.exec("COMMIT");
+    done_ = true;
+  }
+
+ private:
+  Db& impl_;
+  bool done_ = false;
+};
+
+bool has_table(Db& impl, const std::string& name) {
+  Query q(impl, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1");
+  q.bind(1, name);
+  return q.step();
+}
+
+std::int64_t table_count(Db& impl) {
+  Query q(impl, "SELECT COUNT(*) FROM sqlite_master");
+  q.step();
+  return q.integer(0);
+}
+
+// What differs between two spaces, e.g. "parameter 'lr' differs; new parameter 'momentum'".
+std::string space_difference(const SearchSpace& stored, const SearchSpace& given) {
+  std::string out;
+  auto add = [&](const std::string& text) { out += (out.empty() ? "" : "; ") + text; };
+  auto find = [](const SearchSpace& s, const std::string& name) -> const Parameter* {
+    for (const auto& p : s.parameters()) {
+      if (p.name == name) return &p;
+    }
+    return nullptr;
+  };
+  for (const auto& p : stored.parameters()) {
+    const Parameter* q = find(given, p.name);
+    if (q == nullptr) {
+      add("parameter '" + p.name + "' is missing");
+    } else if (!(p == *q)) {
+      add("parameter '" + p.name + "' differs");
+    }
+  }
+  for (const auto& q : given.parameters()) {
+    if (find(stored, q.name) == nullptr) add("new parameter '" + q.name + "'");
+  }
+  return out.empty() ? "parameter order differs" : out;
+}
+
+void read_params(Db& impl, std::int64_t number, Assignment& params) {
+  Query q(impl, "SELECT name, int_value, real_value, text_value FROM trial_params WHERE number = ?1");
+  q.bind(1, number);
+  while (q.step()) {
+    if (!q.is_null(1)) {
+      params[q.text(0)] = q.integer(1);
+    } else if (!q.is_null(2)) {
+      params[q.text(0)] = q.real(2);
+    } else {
+      params[q.text(0)] = q.text(3);
+    }
+  }
+}
+
+void read_values(Db& impl, std::int64_t number, std::map<std::int64_t, double>& values) {
+  Query q(impl, "SELECT step, value FROM trial_values WHERE number = ?1");
+  q.bind(1, number);
+  while (q.step()) values[q.integer(0)] = q.real(1);
+}
+
+bool is_final(TrialState s) { return s != TrialState::running; }
+
+// Brings impl.snapshot up to date: every trial, by number. Finished trials never change,
+// so only new and running trials are read again.
+const std::vector<Trial>& refresh_trials(Db& impl) {
+  auto& snapshot = impl.snapshot;
+  std::size_t i = 0;
+  Query q(impl, "SELECT number, state, value FROM trials ORDER BY number");
+  while (q.step()) {
+    const std::int64_t number = q.integer(0);
+    if (i < snapshot.size() && snapshot[i].number == number && is_final(snapshot[i].state)) {
+      ++i;
+      continue;
+    }
+    Trial t;
+    t.number = number;
+    t.state = parse_trial_state(q.text(1));
+    t.value = q.optional_real(2);
+    read_params(impl, number, t.params);
+    read_values(impl, number, t.intermediate);
+    if (i < snapshot.size()) {
+      snapshot[i] = std::move(t);
+    } else {
+      snapshot.push_back(std::move(t));
+    }
+    ++i;
+  }
+  snapshot.resize(i);
+  return snapshot;
+}
+
+}  // namespace
+
+struct SqliteStorage::Impl : Db {};
+
+SqliteStorage::SqliteStorage(std::filesystem::path file, SqliteStorageOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->file = std::move(file);
+  impl_->options = options;
+  std::error_code ec;
+  if (std::filesystem::is_directory(impl_->file, ec)) throw IoError(impl_->file, "is a folder, not a study database file");
+  const int rc = sqlite3_open_v2(impl_->file.c_str(), &impl_->db,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    const std::string reason = impl_->db != nullptr ? sqlite3_errmsg(impl_->db) : sqlite3_errstr(rc);
+    sqlite3_close(impl_->db);
+    impl_->db = nullptr;
+    throw IoError(impl_->file, "cannot open the study database: " + reason);
+  }
+  sqlite3_busy_timeout(impl_->db, options.busy_timeout_ms);
+  // Read the schema now: a file that is not SQLite fails here, before anything is written.
+  try {
+    table_count(*impl_);
+    impl_->exec("PRAGMA foreign_keys = ON");
+    impl_->exec(options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+  } catch (...) {
+    for (auto& [sql, statement] : impl_->statements) sqlite3_finalize(statement);
+    sqlite3_close(impl_->db);
+    throw;
+  }
+}
+
+SqliteStorage::~SqliteStorage() {
+  for (auto& [sql, statement] : impl_->statements) sqlite3_finalize(statement);
+  sqlite3_close(impl_->db);
+}
+
+const std::filesystem::path& SqliteStorage::file() const noexcept { return impl_->file; }
+
+void SqliteStorage::open_study(const StudyConfig& config) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  auto& impl = *impl_;
+  if (config.name.empty()) throw Error("a study needs a name");
+  if (table_count(impl) == 0) {
+    // A new (empty) file: choose the journal, then create the schema unless another
+    // process got there first.
+    impl.exec(impl.options.wal ? "PRAGMA journal_mode = WAL" : "PRAGMA journal_mode = DELETE");
+    Transaction tx(impl);
+    if (table_count(impl) == 0) {
+      impl.exec(kSchema);
+      for (const auto& [key, value] : {std::pair<std::string, std::string>{"format", kFormat},
+                                       {"schema_version", std::to_string(kStudySchemaVersion)}}) {
+        Query meta(impl, "INSERT INTO galaxyzoo_meta (key, value) VALUES (?1, ?2)");
+        meta.bind(1, key).bind(2, value).run();
+      }
+      Query study(impl, "INSERT INTO study (id, name, direction, space, sampler, created_at) VALUES (1, ?1, 'minimize', ?2, ?3, ?4)");
+      study.bind(1, config.name).bind(2, config.space.to_json()).bind(3, config.sampler).bind(4, unix_now()).run();
+    }
+    tx.commit();
+  }
+  // Check the stored study: reading only, so a mismatch leaves the file as it was.
+  if (!has_table(impl, "galaxyzoo_meta") || !has_table(impl, "study")) {
+    throw Error(impl.where() + " is a SQLite database but not a galaxyzoo study (no galaxyzoo_meta or study table)");
+  }
+  std::string format, version;
+  {
+    Query q(impl, "SELECT key, value FROM galaxyzoo_meta");
+    while (q.step()) {
+      if (q.text(0) == "format") format = q.text(1);
+      if (q.text(0) == "schema_version") version = q.text(1);
+    }
+  }
+  if (format != kFormat) throw Error(impl.where() + " is not a galaxyzoo study (format '" + format + "')");
+  if (version != std::to_string(kStudySchemaVersion)) {
+    throw Error(impl.where() + " has study schema version " + (version.empty() ? "(none)" : version) +
+                "; this galaxyzoo reads version " + std::to_string(kStudySchemaVersion) +
+                ": use a new file or the galaxyzoo version that wrote it");
+  }
+  StudyConfig stored;
+  {
+    Query q(impl, "SELECT name, space, sampler FROM study WHERE id = 1");
+    if (!q.step()) throw Error(impl.where() + " has no study row");
+    stored.name = q.text(0);
+    stored.space = SearchSpace::from_json(q.text(1), impl.where() + ", study.space");
+    stored.sampler = q.text(2);
+  }
+  if (stored.name != config.name) {
+    throw Error(impl.where() + " holds study '" + stored.name + "', not '" + config.name +
+                "': use another file or that study name");
+  }
+  if (!(stored.space == config.space)) {
+    throw Error(impl.where() + ": study '" + stored.name + "' was created with another search space (" +
+                space_difference(stored.space, config.space) + "); start a new study to search a different space");
+  }
+  impl.config = std::move(stored);
+  impl.have_study = true;
+}
+
+StudyConfig SqliteStorage::study() {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  if (!impl_->have_study) throw Error(impl_->where() + ": open_study() has not been called");
+  return impl_->config;
+}
+
+std::optional<ClaimedTrial> SqliteStorage::claim_trial(const ClaimOptions& options, const Sampler& sampler) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  auto& impl = *impl_;
+  if (!impl.have_study) throw Error(impl.where() + ": open_study() has not been called");
+  if (options.worker.empty()) throw Error("claim_trial: the worker needs a name");
+  Transaction tx(impl);
+  const double now = unix_now();
+  std::optional<ClaimedTrial> claimed;
+  {
+    Query stale(impl, "SELECT number, attempts FROM trials WHERE state = 'running' AND heartbeat_at < ?1 "
+                      "ORDER BY number LIMIT 1");
+    stale.bind(1, now - options.grace_seconds);
+    if (stale.step()) {
+      claimed.emplace();
+      claimed->trial.number = stale.integer(0);
+      claimed->attempt = stale.integer(1) + 1;
+      claimed->resumed = true;
+    }
+  }
+  if (claimed) {
+    const std::int64_t number = claimed->trial.number;
+    Query take(impl, "UPDATE trials SET worker = ?1, attempts = ?2, started_at = ?3, heartbeat_at = ?3 WHERE number = ?4");
+    take.bind(1, options.worker).bind(2, claimed->attempt).bind(3, now).bind(4, number).run();
+    Query clear(impl, "DELETE FROM trial_values WHERE number = ?1");
+    clear.bind(1, number).run();
+    read_params(impl, number, claimed->trial.params);
+    tx.commit();
+    return claimed;
+  }
+  {
+    Query count(impl, "SELECT COUNT(*) FROM trials WHERE state IN ('running', 'complete', 'pruned')");
+    count.step();
+    if (count.integer(0) >= options.total_trials) {
+      tx.commit();
+      return std::nullopt;
+    }
+  }
+  const auto& trials = refresh_trials(impl);
+  const std::int64_t number = trials.empty() ? 0 : trials.back().number + 1;
+  claimed.emplace();
+  claimed->trial.number = number;
+  claimed->trial.params = sampler.sample(impl.config.space, trials, number);
+  if (!impl.config.space.contains(claimed->trial.params)) {
+    throw Error("sampler '" + sampler.name() + "' proposed parameters outside the study's search space for trial " +
+                std::to_string(number));
+  }
+  {
+    Query insert(impl, "INSERT INTO trials (number, state, worker, attempts, started_at, heartbeat_at) "
+                       "VALUES (?1, 'running', ?2, 1, ?3, ?3)");
+    insert.bind(1, number).bind(2, options.worker).bind(3, now).run();
+  }
+  for (const auto& [name, value] : claimed->trial.params) {
+    Query param(impl, "INSERT INTO trial_params (number, name, int_value, real_value, text_value) VALUES (?1, ?2, ?3, ?4, ?5)");
+    param.bind(1, number).bind(2, name);
+    if (const auto* i = std::get_if<std::int64_t>(&value)) param.bind(3, *i);
+    if (const auto* d = std::get_if<double>(&value)) param.bind(4, *d);
+    if (const auto* s = std::get_if<std::string>(&value)) param.bind(5, *s);
+    param.run();
+  }
+  tx.commit();
+  return claimed;
+}
+
+bool SqliteStorage::heartbeat(std::int64_t number, const std::string& worker) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  Query q(*impl_, "UPDATE trials SET heartbeat_at = ?1 WHERE number = ?2 AND worker = ?3 AND state = 'running'");
+  q.bind(1, unix_now()).bind(2, number).bind(3, worker).run();
+  return sqlite3_changes(impl_->db) == 1;
+}
+
+bool SqliteStorage::report(std::int64_t number, const std::string& worker, std::int64_t step, double value) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  auto& impl = *impl_;
+  Transaction tx(impl);
+  Query own(impl, "UPDATE trials SET heartbeat_at = ?1 WHERE number = ?2 AND worker = ?3 AND state = 'running'");
+  own.bind(1, unix_now()).bind(2, number).bind(3, worker).run();
+  if (sqlite3_changes(impl.db) != 1) return false;
+  Query q(impl, "INSERT OR REPLACE INTO trial_values (number, step, value) VALUES (?1, ?2, ?3)");
+  q.bind(1, number).bind(2, step).bind(3, value).run();
+  tx.commit();
+  return true;
+}
+
+bool SqliteStorage::finish_trial(std::int64_t number, const std::string& worker, TrialState state,
+                                 std::optional<double> value, const std::string& message) {
+  if (state == TrialState::running) throw Error("finish_trial: the final state cannot be 'running'");
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  auto& impl = *impl_;
+  Transaction tx(impl);
+  const double now = unix_now();
+  Query q(impl, "UPDATE trials SET state = ?1, value = ?2, message = ?3, finished_at = ?4, heartbeat_at = ?4 "
+                "WHERE number = ?5 AND worker = ?6 AND state = 'running'");
+  q.bind(1, std::string(to_string(state))).bind(2, value).bind(3, message).bind(4, now).bind(5, number).bind(6, worker).run();
+  const bool owned = sqlite3_changes(impl.db) == 1;
+  tx.commit();
+  return owned;
+}
+
+bool SqliteStorage::release_trial(std::int64_t number, const std::string& worker) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  Query q(*impl_, "UPDATE trials SET heartbeat_at = 0, worker = '' WHERE number = ?1 AND worker = ?2 AND state = 'running'");
+  q.bind(1, number).bind(2, worker).run();
+  return sqlite3_changes(impl_->db) == 1;
+}
+
+std::vector<Trial> SqliteStorage::trials() {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  // One read transaction, so the trials form one snapshot.
+  impl_->exec("BEGIN");
+  try {
+    auto out = refresh_trials(*impl_);
+    impl_->exec("COMMIT");
+    return out;
+  } catch (...) {
+    sqlite3_exec(impl_->db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+std::vector<TrialRecord> SqliteStorage::records() {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  auto& impl = *impl_;
+  impl.exec("BEGIN");
+  try {
+    std::vector<TrialRecord> out;
+    {
+      Query q(impl, "SELECT number, state, value, message, worker, attempts, started_at, finished_at, heartbeat_at "
+                    "FROM trials ORDER BY number");
+      while (q.step()) {
+        TrialRecord r;
+        r.trial.number = q.integer(0);
+        r.trial.state = parse_trial_state(q.text(1));
+        r.trial.value = q.optional_real(2);
+        r.message = q.text(3);
+        r.worker = q.text(4);
+        r.attempts = q.integer(5);
+        r.started_at = q.real(6);
+        r.finished_at = q.is_null(7) ? 0 : q.real(7);
+        r.heartbeat_at = q.real(8);
+        out.push_back(std::move(r));
+      }
+    }
+    for (auto& r : out) {
+      read_params(impl, r.trial.number, r.trial.params);
+      read_values(impl, r.trial.number, r.trial.intermediate);
+    }
+    impl.exec("COMMIT");
+    return out;
+  } catch (...) {
+    sqlite3_exec(impl.db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+}  // namespace galaxyzoo
