@@ -11,6 +11,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <vector>
 
 
 int main(int argc, char** argv) {
@@ -34,6 +35,10 @@ int main(int argc, char** argv) {
   app.add_flag("--train_val", run.train_val, "Train on train+val for all epochs (no early stopping)");
   app.add_flag("--balanced", run.balanced, "Weight the loss by inverse class frequency");
   app.add_flag("--mixed_precision", options.mixed_precision, "On CUDA: bfloat16 autocast in forward passes");
+  std::vector<double> jitter;
+  app.add_option("--jitter", jitter, "Colour jitter: brightness min max, contrast min max (default 0 1.2 0.2 1.8)")
+      ->expected(4);
+  app.add_flag("--rotations", run.rotations, "Also rotate training images by any angle");
   int threads = 0;
   app.add_option("--threads", threads, "CPU threads per operation (0: all cores)")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
@@ -45,6 +50,12 @@ int main(int argc, char** argv) {
     run.data = data;
     run.output_dir = output_dir;
     run.weights = weights;
+    if (!jitter.empty()) {
+      run.brightness_min = jitter[0];
+      run.brightness_max = jitter[1];
+      run.contrast_min = jitter[2];
+      run.contrast_max = jitter[3];
+    }
     if (!params.empty()) run.params = galaxyzoo::read_hyperparameters(params);
     if (weights.empty()) {
       std::cerr << "train_model: warning: no --weights: VGG16 starts from random weights, not ImageNet "

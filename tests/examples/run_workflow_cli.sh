@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # run_workflow as a user and a batch system run it, on a tiny synthetic data set:
 #  1. one uninterrupted run writes every artefact, and each parses;
-#  2. a run cut by --maxwalltime again and again (exit status 3 each time) and restarted
+#  2. the single-step programs with the same settings make the same artefacts;
+#  3. a run cut by --maxwalltime again and again (exit status 3 each time) and restarted
 #     until it finishes ends with the same predictions and metrics as run 1;
-#  3. a second run with the same flags skips every step;
-#  4. a changed flag (--num_class_3) re-runs exactly the steps it affects.
+#  4. a second run with the same flags skips every step;
+#  5. a changed flag (--num_class_3) re-runs exactly the steps it affects.
 #   run_workflow_cli.sh BIN_DIR WORK_DIR
 set -euo pipefail
 bin=$1
@@ -49,7 +50,30 @@ for p in ("model/loss_vgg16.png", "evaluation/final_confusion_matrix_norm.png"):
 PY
 grep -q "Test metrics" "$work/a.log" || fail "no final summary"
 
-# 2. Cut by the wall-time limit (about 4 s of work per run) until done.
+# 2. The single-step programs, given the same settings, make the same artefacts.
+s="$work/steps"
+"$bin/create_dataset" --data_path "$work/data" --output_dir "$s/full_galaxy_dataset" --seed 10 --stratified >/dev/null
+cmp "$work/a/full_galaxy_dataset/manifest.csv" "$s/full_galaxy_dataset/manifest.csv" || fail "create_dataset differs"
+"$bin/preprocess_resize" --input_dir "$s/full_galaxy_dataset" --output_dir "$s/preprocessed" --num_workers 2 >/dev/null
+for class in 2 3; do
+  "$bin/augment_data" --input_dir "$s/preprocessed" --class_str "class_$class" --num 6 --num_workers 2 >/dev/null
+done
+diff -r -x '.galaxyzoo-*' "$work/a/preprocessed" "$s/preprocessed" >/dev/null || fail "preprocess/augment differ"
+# Without --weights the driver trains from scratch with milder jitter and rotations.
+"$bin/train_model" --data "$s/preprocessed" --output_dir "$s/model" --params "$work/a/hpo/best_vgg16_hpo_params.txt" \
+  --image_size 32 --epochs 2 --batch_size 8 --seed 10 --num_workers 2 --threads 2 \
+  --jitter 0.8 1.2 0.8 1.2 --rotations >"$work/steps_train.log" 2>&1 || { cat "$work/steps_train.log"; fail "train_model"; }
+cmp <(cut -d, -f1-5 "$work/a/model/history_vgg16.csv") <(cut -d, -f1-5 "$s/model/history_vgg16.csv") ||
+  fail "train_model's history differs from the driver's"
+cmp "$work/a/model/final_vgg16_model.pt" "$s/model/final_vgg16_model.pt" || fail "train_model's model differs from the driver's"
+"$bin/eval_model" --model "$s/model/final_vgg16_model.pt" --data "$s/preprocessed" --output_dir "$s/evaluation" \
+  --manifest "$s/full_galaxy_dataset/manifest.csv" --batch_size 8 --seed 10 --num_workers 2 --threads 2 >/dev/null 2>&1 ||
+  fail "eval_model"
+cmp "$work/a/evaluation/exp_results.csv" "$s/evaluation/exp_results.csv" || fail "eval_model's exp_results.csv differs"
+cmp <(sed "s#$work/a/##" "$work/a/evaluation/predictions.csv") <(sed "s#$s/##" "$s/evaluation/predictions.csv") ||
+  fail "eval_model's predictions differ from the driver's"
+
+# 3. Cut by the wall-time limit (about 4 s of work per run) until done.
 stops=0
 for attempt in $(seq 80); do
   status=0
@@ -75,11 +99,11 @@ for f in evaluation/predictions.csv evaluation/exp_results.csv hpo/best_vgg16_hp
 done
 echo "wall-time stops survived: $stops"
 
-# 3. Nothing to do.
+# 4. Nothing to do.
 "$bin/run_workflow" "${flags[@]}" --work_dir "$work/a" >"$work/again.log" 2>&1 || { cat "$work/again.log"; fail "re-run"; }
 [ "$(grep -c '\] skipped' "$work/again.log")" -eq 7 ] || { cat "$work/again.log"; fail "a re-run should skip all 7 steps"; }
 
-# 4. A changed flag re-runs the steps downstream of it, and only those.
+# 5. A changed flag re-runs the steps downstream of it, and only those.
 "$bin/run_workflow" "${flags[@]:0:14}" --num_class_3 4 --num_workers 2 --work_dir "$work/a" >"$work/changed.log" 2>&1 ||
   { cat "$work/changed.log"; fail "run with a changed flag"; }
 for s in create_dataset preprocess augment_class_2; do
