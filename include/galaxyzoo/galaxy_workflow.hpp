@@ -24,7 +24,9 @@
 /// Without ImageNet weights (no file can be downloaded at run time), the original's frozen
 /// body and learning rates of 1e-7..1e-9 barely learn; the workflow then trains all of
 /// VGG16 from its Kaiming initialisation with larger learning rates
-/// (SearchSpace::vgg16_from_scratch()). With a weights file it keeps the original's space.
+/// (SearchSpace::vgg16_from_scratch()), milder colour jitter (brightness and contrast
+/// factors 0.8..1.2) and rotations by any angle. With a weights file it keeps the
+/// original's space and jitter.
 ///
 /// @code
 /// galaxyzoo::GalaxyWorkflowOptions options;
