@@ -23,6 +23,16 @@ find_package(JPEG REQUIRED)
 # module provides SQLite::SQLite3 (Debian: libsqlite3-dev).
 find_package(SQLite3 REQUIRED)
 
+# PostgreSQL's libpq: the optional study storage shared by several machines
+# (postgres_storage.cpp). CMake's FindPostgreSQL module provides PostgreSQL::PostgreSQL
+# (Debian: libpq-dev). On by default when libpq is found; without it the library still
+# builds and open_storage() refuses postgresql:// URLs.
+find_package(PostgreSQL)
+option(GALAXYZOO_WITH_POSTGRESQL "Build the PostgreSQL study storage (needs libpq)" ${PostgreSQL_FOUND})
+if(GALAXYZOO_WITH_POSTGRESQL AND NOT PostgreSQL_FOUND)
+  message(FATAL_ERROR "GALAXYZOO_WITH_POSTGRESQL is ON but libpq was not found (Debian: libpq-dev)")
+endif()
+
 # Our own worker threads (rendering, preprocessing, data loading).
 find_package(Threads REQUIRED)
 

@@ -4,13 +4,19 @@
 //
 //   train_model --data preprocessed --weights vgg16_imagenet.pth --epochs 10
 //   train_model --data preprocessed --image_size 64 --epochs 3 --resume
+//
+// Data-parallel: start one process per device with torchrun's variables (RANK,
+// WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT), under mpirun or srun; see
+// docs/scale-out.md. --batch_size is then per process.
 #include <CLI/CLI.hpp>
 #include <galaxyzoo/device.hpp>
+#include <galaxyzoo/distributed.hpp>
 #include <galaxyzoo/error.hpp>
 #include <galaxyzoo/training_run.hpp>
 
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <vector>
 
 
@@ -47,6 +53,18 @@ int main(int argc, char** argv) {
     galaxyzoo::set_cpu_threads(threads);
     galaxyzoo::install_stop_handler();
     options.device = galaxyzoo::select_device(device);
+    galaxyzoo::DistributedOptions world;
+    const auto env = galaxyzoo::distributed_env_from_environment();
+    if (options.device.is_cuda() && env.world_size > 1) options.device = torch::Device(torch::kCUDA, env.local_rank);
+    world.device = options.device;
+    const auto dist = std::make_unique<galaxyzoo::DistributedContext>(env, world);
+    const bool main_rank = dist->is_main();
+    if (dist->world_size() > 1) {
+      options.distributed = dist.get();
+      std::cout << "rank " << dist->rank() << " of " << dist->world_size() << " (local rank " << dist->local_rank()
+                << ", " << dist->backend() << ", launched by " << env.launcher << "); global batch "
+                << run.batch_size * static_cast<std::size_t>(dist->world_size()) << '\n';
+    }
     run.data = data;
     run.output_dir = output_dir;
     run.weights = weights;
@@ -57,16 +75,16 @@ int main(int argc, char** argv) {
       run.contrast_max = jitter[3];
     }
     if (!params.empty()) run.params = galaxyzoo::read_hyperparameters(params);
-    if (weights.empty()) {
+    if (weights.empty() && main_rank) {
       std::cerr << "train_model: warning: no --weights: VGG16 starts from random weights, not ImageNet "
                    "(see README for the two-line export)\n";
     }
-    std::cout << "Training on " << data << "; " << galaxyzoo::describe(options.device) << "; layer "
+    if (main_rank) std::cout << "Training on " << data << "; " << galaxyzoo::describe(options.device) << "; layer "
               << run.params.layer << ", lr_body " << run.params.lr_body << ", lr_head " << run.params.lr_head << '\n';
-    options.on_batch = [](std::size_t batch, std::size_t batches, double rate) {
+    if (main_rank) options.on_batch = [](std::size_t batch, std::size_t batches, double rate) {
       std::fprintf(stderr, "\r  batch %zu/%zu  %.1f images/s", batch, batches, rate);
     };
-    options.on_epoch = [&](const galaxyzoo::EpochStats& e) {
+    if (main_rank) options.on_epoch = [&](const galaxyzoo::EpochStats& e) {
       const double eta = e.seconds * static_cast<double>(options.epochs - e.epoch - 1);
       std::fprintf(stderr, "\r");
       std::printf("epoch %3lld  train loss %.4f acc %.3f  val loss %.4f acc %.3f  %.1f images/s  %.0f s  (ETA %.0f s)\n",
@@ -76,9 +94,10 @@ int main(int argc, char** argv) {
     };
     const auto result = galaxyzoo::run_training(run);
     if (result.training.interrupted) {
-      std::cout << "\nStopped on request; the checkpoint is in " << output_dir << ": run again with --resume\n";
+      if (main_rank) std::cout << "\nStopped on request; the checkpoint is in " << output_dir << ": run again with --resume\n";
       return galaxyzoo::kExitResumable;
     }
+    if (!main_rank) return 0;
     std::cout << "Trained on " << result.train_images << " images (" << result.class_names.size()
               << " classes), validated on " << result.val_images << ": " << result.training.history.size()
               << " epochs" << (result.training.stopped_early ? " (early stop)" : "");

@@ -1,6 +1,7 @@
 // vgg16_hpo: search VGG16's layer and learning rates on the preprocessed images. The
-// study lives in a SQLite file: a restarted run (or several at once on one machine) runs
-// only the trials still missing. SIGTERM or Ctrl-C hands the running trial back and
+// study lives in a SQLite file, or a PostgreSQL database shared by several machines
+// (--storage postgresql://...): a restarted run (or several at once) runs only the trials
+// still missing. SIGTERM or Ctrl-C hands the running trial back and
 // exits with status 3; run again to continue.
 //
 //   vgg16_hpo --data preprocessed --weights vgg16_imagenet.pth --epochs 8 --trials 2
@@ -9,6 +10,7 @@
 #include <galaxyzoo/device.hpp>
 #include <galaxyzoo/error.hpp>
 #include <galaxyzoo/hpo_search.hpp>
+#include <galaxyzoo/postgres_storage.hpp>
 #include <galaxyzoo/stop_request.hpp>
 #include <galaxyzoo/vgg16_objective.hpp>
 
@@ -28,7 +30,7 @@ int main(int argc, char** argv) {
   search.sampler = "tpe";
   app.add_option("--data", data, "Folder of {train,val}_class_K_N_proc.jpg images")->capture_default_str();
   app.add_option("--output_dir", output_dir, "Where the study summary and the per-trial files go")->capture_default_str();
-  app.add_option("--storage", storage, "Study database: a file path or sqlite:///path (default: OUTPUT_DIR/hpo_galaxy_vgg16.db)");
+  app.add_option("--storage", storage, "Study database: a file path, sqlite:///path or postgresql://user@host:port/db (default: OUTPUT_DIR/hpo_galaxy_vgg16.db)");
   app.add_option("--study", search.study_name, "Study name (must match the database's)")->capture_default_str();
   app.add_option("--trials", search.trials, "Finished trials the study should reach, all runs together")->capture_default_str();
   app.add_option("--epochs", run.trainer.epochs, "Most epochs per trial")->capture_default_str();
@@ -74,7 +76,7 @@ int main(int argc, char** argv) {
 
     galaxyzoo::HpoSearch hpo(search);
     const galaxyzoo::Vgg16Objective vgg16(objective, search.space);
-    std::cout << "Study '" << search.study_name << "' in " << search.storage << ": " << search.trials << " trials, sampler "
+    std::cout << "Study '" << search.study_name << "' in " << galaxyzoo::postgres_url_without_password(search.storage) << ": " << search.trials << " trials, sampler "
               << search.sampler << ", pruner " << search.pruner << "; " << galaxyzoo::describe(run.trainer.device) << '\n';
     const auto result = hpo.run(vgg16);
     if (result.interrupted) {

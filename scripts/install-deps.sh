@@ -17,6 +17,8 @@ packages=(
   nlohmann-json3-dev         # JSON (manifests, options, summaries)
   libcli11-dev               # command-line parsing in the example programs
   libsqlite3-dev             # HPO study storage
+  libpq-dev                  # HPO study storage shared by several machines (PostgreSQL client)
+  postgresql                 # the PostgreSQL server the storage tests start on loopback
   # tests, docs, packaging and benchmarks
   libboost-test-dev doxygen graphviz
   fonts-dejavu-core          # text in the rendered plots (SVG through libvips and librsvg)

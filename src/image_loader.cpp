@@ -71,6 +71,7 @@ struct ImageLoader::State {
   std::vector<LabeledImage> images;
   ImageLoaderOptions options;
   std::size_t batches = 0;
+  std::size_t shard = 0;  // images per rank and epoch
 
   std::mutex mutex;
   std::condition_variable work_available;   // workers wait here
@@ -216,7 +217,15 @@ ImageLoader::ImageLoader(std::vector<LabeledImage> images, ImageLoaderOptions op
   }
   state_->images = std::move(images);
   state_->options = options;
-  const std::size_t n = state_->images.size();
+  if (options.world_size < 1 || options.rank < 0 || options.rank >= options.world_size) {
+    throw Error("ImageLoader: rank " + std::to_string(options.rank) + " outside world_size " +
+                std::to_string(options.world_size));
+  }
+  const std::size_t world = static_cast<std::size_t>(options.world_size);
+  const std::size_t all = state_->images.size();
+  // Drop evenly (never below one image per rank) or pad to a multiple of the world size.
+  const std::size_t n = options.drop_last && all >= world ? all / world : (all + world - 1) / world;
+  state_->shard = n;
   state_->batches = options.drop_last && n >= options.batch_size ? n / options.batch_size
                                                                   : (n + options.batch_size - 1) / options.batch_size;
   const int threads = thread_count(options.num_workers);
@@ -233,6 +242,7 @@ ImageLoader::~ImageLoader() {
 }
 
 std::size_t ImageLoader::size() const noexcept { return state_->images.size(); }
+std::size_t ImageLoader::shard_size() const noexcept { return state_->shard; }
 std::size_t ImageLoader::batches_per_epoch() const noexcept { return state_->batches; }
 const std::vector<LabeledImage>& ImageLoader::images() const noexcept { return state_->images; }
 
@@ -247,6 +257,18 @@ void ImageLoader::start_epoch(std::int64_t epoch, std::size_t first_batch) {
   if (state_->options.shuffle) {
     Rng rng = stream(state_->options.seed, static_cast<std::uint64_t>(epoch), ~std::uint64_t{0});
     rng.shuffle(*order);
+  }
+  const auto& o = state_->options;
+  if (o.world_size > 1) {
+    // This rank's shard: every world_size-th image from rank on, the order padded
+    // cyclically (or cut) to shard * world_size.
+    auto mine = std::make_shared<std::vector<std::size_t>>();
+    mine->reserve(state_->shard);
+    const std::size_t world = static_cast<std::size_t>(o.world_size);
+    for (std::size_t k = 0; k < state_->shard; ++k) {
+      mine->push_back((*order)[(k * world + static_cast<std::size_t>(o.rank)) % order->size()]);
+    }
+    order = std::move(mine);
   }
   {
     std::lock_guard<std::mutex> lock(state_->mutex);

@@ -2,7 +2,6 @@
 
 #include <sqlite3.h>
 
-#include <chrono>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -10,11 +9,12 @@
 #include <unordered_map>
 
 #include "galaxyzoo/error.hpp"
+#include "study_storage_common.hpp"
 
 namespace galaxyzoo {
 namespace {
 
-constexpr const char* kFormat = "galaxyzoo.study";
+using detail::unix_now;
 
 // The schema of kStudySchemaVersion. Parameter values keep their type in one of three
 // columns, so the same tables work in databases without SQLite's dynamic typing.
@@ -58,10 +58,6 @@ CREATE TABLE trial_values (
   PRIMARY KEY (number, step)
 );
 )sql";
-
-double unix_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 // The connection and what is kept in memory.
 struct Db {
@@ -195,30 +191,6 @@ std::int64_t table_count(Db& impl) {
   return q.integer(0);
 }
 
-// What differs between two spaces, e.g. "parameter 'lr' differs; new parameter 'momentum'".
-std::string space_difference(const SearchSpace& stored, const SearchSpace& given) {
-  std::string out;
-  auto add = [&](const std::string& text) { out += (out.empty() ? "" : "; ") + text; };
-  auto find = [](const SearchSpace& s, const std::string& name) -> const Parameter* {
-    for (const auto& p : s.parameters()) {
-      if (p.name == name) return &p;
-    }
-    return nullptr;
-  };
-  for (const auto& p : stored.parameters()) {
-    const Parameter* q = find(given, p.name);
-    if (q == nullptr) {
-      add("parameter '" + p.name + "' is missing");
-    } else if (!(p == *q)) {
-      add("parameter '" + p.name + "' differs");
-    }
-  }
-  for (const auto& q : given.parameters()) {
-    if (find(stored, q.name) == nullptr) add("new parameter '" + q.name + "'");
-  }
-  return out.empty() ? "parameter order differs" : out;
-}
-
 void read_params(Db& impl, std::int64_t number, Assignment& params) {
   Query q(impl, "SELECT name, int_value, real_value, text_value FROM trial_params WHERE number = ?1");
   q.bind(1, number);
@@ -318,7 +290,7 @@ void SqliteStorage::open_study(const StudyConfig& config) {
     Transaction tx(impl);
     if (table_count(impl) == 0) {
       impl.exec(kSchema);
-      for (const auto& [key, value] : {std::pair<std::string, std::string>{"format", kFormat},
+      for (const auto& [key, value] : {std::pair<std::string, std::string>{"format", detail::kStudyFormat},
                                        {"schema_version", std::to_string(kStudySchemaVersion)}}) {
         Query meta(impl, "INSERT INTO galaxyzoo_meta (key, value) VALUES (?1, ?2)");
         meta.bind(1, key).bind(2, value).run();
@@ -340,12 +312,7 @@ void SqliteStorage::open_study(const StudyConfig& config) {
       if (q.text(0) == "schema_version") version = q.text(1);
     }
   }
-  if (format != kFormat) throw Error(impl.where() + " is not a galaxyzoo study (format '" + format + "')");
-  if (version != std::to_string(kStudySchemaVersion)) {
-    throw Error(impl.where() + " has study schema version " + (version.empty() ? "(none)" : version) +
-                "; this galaxyzoo reads version " + std::to_string(kStudySchemaVersion) +
-                ": use a new file or the galaxyzoo version that wrote it");
-  }
+  detail::check_study_format(impl.where(), "file", format, version);
   StudyConfig stored;
   {
     Query q(impl, "SELECT name, space, sampler FROM study WHERE id = 1");
@@ -354,14 +321,7 @@ void SqliteStorage::open_study(const StudyConfig& config) {
     stored.space = SearchSpace::from_json(q.text(1), impl.where() + ", study.space");
     stored.sampler = q.text(2);
   }
-  if (stored.name != config.name) {
-    throw Error(impl.where() + " holds study '" + stored.name + "', not '" + config.name +
-                "': use another file or that study name");
-  }
-  if (!(stored.space == config.space)) {
-    throw Error(impl.where() + ": study '" + stored.name + "' was created with another search space (" +
-                space_difference(stored.space, config.space) + "); start a new study to search a different space");
-  }
+  detail::check_same_study(impl.where(), "file", stored, config);
   impl.config = std::move(stored);
   impl.have_study = true;
 }
@@ -413,11 +373,7 @@ std::optional<ClaimedTrial> SqliteStorage::claim_trial(const ClaimOptions& optio
   const std::int64_t number = trials.empty() ? 0 : trials.back().number + 1;
   claimed.emplace();
   claimed->trial.number = number;
-  claimed->trial.params = sampler.sample(impl.config.space, trials, number);
-  if (!impl.config.space.contains(claimed->trial.params)) {
-    throw Error("sampler '" + sampler.name() + "' proposed parameters outside the study's search space for trial " +
-                std::to_string(number));
-  }
+  claimed->trial.params = detail::sample_new_trial(sampler, impl.config.space, trials, number);
   {
     Query insert(impl, "INSERT INTO trials (number, state, worker, attempts, started_at, heartbeat_at) "
                        "VALUES (?1, 'running', ?2, 1, ?3, ?3)");

@@ -4,6 +4,7 @@
 #include <ATen/autocast_mode.h>
 #include <torch/version.h>
 #include <torch/nn/functional/loss.h>
+#include <torch/nn/modules/batchnorm.h>
 #include <torch/optim/adam.h>
 #include <torch/serialize/input-archive.h>
 #include <torch/serialize/output-archive.h>
@@ -19,8 +20,10 @@
 #include <sstream>
 
 #include "galaxyzoo/atomic_output.hpp"
+#include "galaxyzoo/distributed.hpp"
 #include "galaxyzoo/error.hpp"
 #include "galaxyzoo/plot.hpp"
+#include "galaxyzoo/random.hpp"
 
 namespace galaxyzoo {
 namespace {
@@ -228,6 +231,57 @@ void load_checkpoint(const std::filesystem::path& file, VGG16Classifier& model, 
   p.stopped_early = read("stopped_early").toBool();
 }
 
+// The data-parallel helpers fit() uses; with no context (or a world of one) they do
+// what a single process does.
+class Collective {
+ public:
+  explicit Collective(DistributedContext* context) : context_(context && context->world_size() > 1 ? context : nullptr) {}
+  bool active() const { return context_ != nullptr; }
+  bool is_main() const { return !context_ || context_->is_main(); }
+  int rank() const { return context_ ? context_->rank() : 0; }
+  // True on every rank when @p flag is true on any.
+  bool any(bool flag) const { return context_ ? context_->sum({flag ? 1.0 : 0.0})[0] > 0 : flag; }
+  // Rank 0's @p flag, on every rank.
+  bool main_says(bool flag) const { return context_ ? context_->sum({is_main() && flag ? 1.0 : 0.0})[0] > 0 : flag; }
+  std::vector<double> sum(std::vector<double> values) const { return context_ ? context_->sum(std::move(values)) : values; }
+  void average_gradients(const VGG16Classifier& model) const {
+    if (!context_) return;
+    std::vector<torch::Tensor> grads;
+    for (const auto& p : model->parameters()) {
+      if (p.requires_grad() && p.grad().defined()) grads.push_back(p.grad());
+    }
+    context_->allreduce_mean(grads);
+  }
+  void broadcast_buffers(const VGG16Classifier& model) const {
+    if (context_) context_->broadcast(model->buffers(), 0);
+  }
+  void broadcast_model(const VGG16Classifier& model) const {
+    if (!context_) return;
+    context_->broadcast(model->parameters(), 0);
+    context_->broadcast(model->buffers(), 0);
+  }
+  void barrier() const {
+    if (context_) context_->barrier();
+  }
+
+ private:
+  DistributedContext* context_;
+};
+
+// Seeds LibTorch's generator for one batch of one rank (dropout) in data-parallel runs.
+void seed_batch(std::uint64_t seed, int rank, std::int64_t epoch, std::int64_t batch) {
+  std::uint64_t state = seed ^ (0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(rank + 1));
+  state = splitmix64(state) ^ (0xbf58476d1ce4e5b9ULL * static_cast<std::uint64_t>(epoch + 1));
+  state = splitmix64(state) ^ (0x94d049bb133111ebULL * static_cast<std::uint64_t>(batch + 1));
+  torch::manual_seed(splitmix64(state) >> 1);
+}
+
+void freeze_batchnorm(const VGG16Classifier& model) {
+  for (const auto& m : model->modules(/*include_self=*/false)) {
+    if (m->as<torch::nn::BatchNorm1d>() || m->as<torch::nn::BatchNorm2d>()) m->eval();
+  }
+}
+
 }  // namespace
 
 HyperParameters read_hyperparameters(const std::filesystem::path& file) {
@@ -356,6 +410,10 @@ std::pair<double, double> Trainer::evaluate(ImageLoader& data) {
     correct += logits.argmax(1).eq(y).sum().item<std::int64_t>();
     seen += y.size(0);
   }
+  const auto totals = Collective(options_.distributed).sum({loss_sum, static_cast<double>(correct), static_cast<double>(seen)});
+  loss_sum = totals[0];
+  correct = static_cast<std::int64_t>(totals[1]);
+  seen = static_cast<std::int64_t>(totals[2]);
   return {loss_sum / static_cast<double>(seen), static_cast<double>(correct) / static_cast<double>(seen)};
 }
 
@@ -376,18 +434,47 @@ TrainingResult Trainer::fit(ImageLoader& train, ImageLoader* val) {
   Progress p;
   NamedTensors best;
   TrainingResult result;
+  const Collective world(options_.distributed);
   std::error_code ec;
-  if (!options_.checkpoint.empty() && std::filesystem::exists(options_.checkpoint, ec)) {
+  const bool found = !options_.checkpoint.empty() && std::filesystem::exists(options_.checkpoint, ec);
+  if (world.active()) {
+    const double seeing = world.sum({found ? 1.0 : 0.0})[0];
+    if (seeing > 0 && seeing < options_.distributed->world_size()) {
+      throw Error("checkpoint '" + options_.checkpoint.string() + "' is visible to " + std::to_string(static_cast<int>(seeing)) +
+                  " of " + std::to_string(options_.distributed->world_size()) +
+                  " ranks: put it on a file system all ranks share");
+    }
+  }
+  if (found) {
     load_checkpoint(options_.checkpoint, model_, optimizer, p, best);
     model_->to(options_.device);
     result.resumed = true;
+    // Rank 0's checkpoint holds the sums of all ranks for the epoch so far.
+    if (!world.is_main()) {
+      p.loss_sum = 0;
+      p.correct = p.seen = 0;
+    }
   } else {
     torch::manual_seed(options_.seed);
   }
+  world.broadcast_model(model_);
+  // Saves the checkpoint on rank 0 (with the partial sums of all ranks), then waits for all.
+  auto checkpoint = [&](const Progress& at) {
+    Progress all = at;
+    if (world.active()) {
+      const auto t = world.sum({at.loss_sum, static_cast<double>(at.correct), static_cast<double>(at.seen)});
+      all.loss_sum = t[0];
+      all.correct = static_cast<std::int64_t>(t[1]);
+      all.seen = static_cast<std::int64_t>(t[2]);
+    }
+    if (!options_.checkpoint.empty() && world.is_main()) save_checkpoint(options_.checkpoint, model_, optimizer, all, best);
+    world.barrier();
+  };
 
   const auto batches = static_cast<std::int64_t>(train.batches_per_epoch());
   for (; !p.finished && p.epoch < options_.epochs; ++p.epoch) {
     model_->train();
+    if (options_.freeze_batchnorm) freeze_batchnorm(model_);
     train.start_epoch(p.epoch, static_cast<std::size_t>(p.next_batch));
     const auto start = Clock::now() - std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(p.seconds));
     auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
@@ -395,6 +482,7 @@ TrainingResult Trainer::fit(ImageLoader& train, ImageLoader* val) {
       const auto x = batch->images.to(options_.device, /*non_blocking=*/true);
       const auto y = batch->labels.to(options_.device, /*non_blocking=*/true);
       optimizer.zero_grad();
+      if (world.active()) seed_batch(options_.seed, world.rank(), p.epoch, p.next_batch);
       torch::Tensor logits;
       {
         const AutocastScope autocast(options_.mixed_precision && options_.device.is_cuda());
@@ -402,6 +490,7 @@ TrainingResult Trainer::fit(ImageLoader& train, ImageLoader* val) {
       }
       const auto loss = torch::nn::functional::cross_entropy(logits, y, criterion);
       loss.backward();
+      world.average_gradients(model_);
       optimizer.step();
       p.loss_sum += loss.item<double>() * static_cast<double>(y.size(0));
       p.correct += logits.argmax(1).eq(y).sum().item<std::int64_t>();
@@ -411,10 +500,10 @@ TrainingResult Trainer::fit(ImageLoader& train, ImageLoader* val) {
         options_.on_batch(static_cast<std::size_t>(p.next_batch), static_cast<std::size_t>(batches),
                           static_cast<double>(p.seen) / elapsed());
       }
-      if (stop_requested() && p.next_batch < batches) {
+      if (p.next_batch < batches && world.any(stop_requested())) {
         // Checkpoint in the middle of the epoch; the resumed run continues with the next batch.
         p.seconds = elapsed();
-        if (!options_.checkpoint.empty()) save_checkpoint(options_.checkpoint, model_, optimizer, p, best);
+        checkpoint(p);
         result.history = p.history;
         result.interrupted = true;
         return result;
@@ -423,10 +512,16 @@ TrainingResult Trainer::fit(ImageLoader& train, ImageLoader* val) {
 
     EpochStats stats;
     stats.epoch = p.epoch;
-    stats.train_loss = p.loss_sum / static_cast<double>(p.seen);
-    stats.train_accuracy = static_cast<double>(p.correct) / static_cast<double>(p.seen);
     stats.seconds = elapsed();
-    stats.images_per_second = static_cast<double>(p.seen) / stats.seconds;
+    // Over all ranks; the time is rank 0's.
+    const auto totals = world.sum({p.loss_sum, static_cast<double>(p.correct), static_cast<double>(p.seen),
+                                   world.is_main() ? stats.seconds : 0.0});
+    stats.seconds = totals[3];
+    stats.train_loss = totals[0] / totals[2];
+    stats.train_accuracy = totals[1] / totals[2];
+    stats.images_per_second = totals[2] / stats.seconds;
+    // Each rank normalised with its own batches' statistics; rank 0's running ones win.
+    world.broadcast_buffers(model_);
     stats.val_loss = stats.val_accuracy = std::numeric_limits<double>::quiet_NaN();
     if (val != nullptr) {
       std::tie(stats.val_loss, stats.val_accuracy) = evaluate(*val);
@@ -443,7 +538,7 @@ TrainingResult Trainer::fit(ImageLoader& train, ImageLoader* val) {
     if (options_.on_epoch) options_.on_epoch(stats);
 
     p.stopped_early = val != nullptr && options_.patience > 0 && p.since_best >= options_.patience;
-    const bool stop_here = options_.should_stop && options_.should_stop(stats);
+    const bool stop_here = world.main_says(options_.should_stop && options_.should_stop(stats));
     result.stopped_by_callback = result.stopped_by_callback || stop_here;
     p.finished = p.stopped_early || stop_here || p.epoch + 1 == options_.epochs;
     // The checkpoint describes the start of the next epoch.
@@ -453,13 +548,13 @@ TrainingResult Trainer::fit(ImageLoader& train, ImageLoader* val) {
     next.loss_sum = 0;
     next.correct = next.seen = 0;
     next.seconds = 0;
-    if (!options_.checkpoint.empty()) save_checkpoint(options_.checkpoint, model_, optimizer, next, best);
+    checkpoint(next);
     p.next_batch = 0;
     p.loss_sum = 0;
     p.correct = p.seen = 0;
     p.seconds = 0;
     if (p.finished) break;
-    if (stop_requested()) {
+    if (world.any(stop_requested())) {
       result.history = p.history;
       result.interrupted = true;
       return result;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "galaxyzoo/distributed.hpp"
 #include "galaxyzoo/error.hpp"
 #include "galaxyzoo/image.hpp"
 #include "galaxyzoo/image_loader.hpp"
@@ -54,6 +55,8 @@ TrainingRunResult run_training(const TrainingRunOptions& options) {
   }
   if (options.train_val) trainer.patience = 0;
 
+  const DistributedContext* dist = trainer.distributed;
+  const bool main_rank = dist == nullptr || dist->is_main();
   std::error_code ec;
   fs::create_directories(options.output_dir, ec);
   if (ec) throw IoError(options.output_dir, ec.message());
@@ -82,6 +85,12 @@ TrainingRunResult run_training(const TrainingRunOptions& options) {
   training.contrast_min = options.contrast_min;
   training.contrast_max = options.contrast_max;
   training.rotations = options.rotations;
+  if (dist != nullptr) {
+    // Each rank reads its shard of every epoch's training images; validation is shared
+    // out likewise, and the Trainer sums the ranks' results.
+    training.rank = loading.rank = dist->rank();
+    training.world_size = loading.world_size = dist->world_size();
+  }
   ImageLoader train(train_images, training);
   std::unique_ptr<ImageLoader> val;
   if (!val_images.empty()) val = std::make_unique<ImageLoader>(val_images, loading);
@@ -89,7 +98,7 @@ TrainingRunResult run_training(const TrainingRunOptions& options) {
   Trainer fit(model, trainer);
   run.training = fit.fit(train, val.get());
   run.model = fit.model();
-  if (run.training.interrupted) return run;
+  if (run.training.interrupted || !main_rank) return run;  // only rank 0 writes
 
   const fs::path out = options.output_dir;
   if (options.write_model) save_classifier(run.model, run.class_names, out / ("final_" + options.name + "_model.pt"));

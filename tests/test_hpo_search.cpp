@@ -20,10 +20,15 @@
 #include <thread>
 
 #include "kaggle_fixture.hpp"
+#include "study_storage_checks.hpp"
 
 namespace gz = galaxyzoo;
 using gz::testing::read_text;
 using gz::testing::TempDir;
+using gz::testing::append_line;
+using gz::testing::lines;
+using gz::testing::spawn;
+using gz::testing::wait_for;
 
 namespace {
 
@@ -52,22 +57,6 @@ double quadratic(gz::TrialContext& t) {
   return (x - 0.3) * (x - 0.3);
 }
 
-// Appends one line to @p file with O_APPEND, so that processes can share it.
-void append_line(const std::filesystem::path& file, const std::string& line) {
-  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  BOOST_REQUIRE(fd >= 0);
-  const std::string text = line + "\n";
-  BOOST_REQUIRE(::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
-  ::close(fd);
-}
-
-std::vector<std::string> lines(const std::filesystem::path& file) {
-  std::vector<std::string> out;
-  std::ifstream in(file);
-  for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
-}
-
 std::string integrity(const std::filesystem::path& file) {
   sqlite3* db = nullptr;
   sqlite3_open(file.c_str(), &db);
@@ -77,31 +66,6 @@ std::string integrity(const std::filesystem::path& file) {
   sqlite3_finalize(s);
   sqlite3_close(db);
   return out;
-}
-
-// Runs @p body in a child process; returns its pid. The child never returns into Boost.Test.
-template <typename F>
-pid_t spawn(F body) {
-  const pid_t pid = fork();
-  BOOST_REQUIRE(pid >= 0);
-  if (pid == 0) {
-    int status = 0;
-    try {
-      body();
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "child: %s\n", e.what());
-      status = 1;
-    }
-    std::fflush(nullptr);
-    _exit(status);
-  }
-  return pid;
-}
-
-int wait_for(pid_t pid) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return status;
 }
 
 }  // namespace
@@ -301,43 +265,10 @@ BOOST_AUTO_TEST_CASE(bad_options_and_another_study_change_nothing) {
 
 BOOST_AUTO_TEST_CASE(two_worker_processes_share_a_study) {
   TempDir dir;
-  const auto log = dir / "calls.log";
   const auto o = options(dir, 24);
   // Create the study first, as the first of many workers would.
   gz::HpoSearch(o).storage();
-  auto worker = [&] {
-    gz::HpoSearch search(o);
-    search.run([&](gz::TrialContext& t) {
-      append_line(log, std::to_string(t.number()) + " " + gz::to_string(t.param("x")) + " " + std::to_string(getpid()));
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      return quadratic(t);
-    });
-  };
-  const pid_t a = spawn(worker);
-  const pid_t b = spawn(worker);
-  BOOST_TEST(wait_for(a) == 0);
-  BOOST_TEST(wait_for(b) == 0);
-
-  const auto calls = lines(log);
-  BOOST_TEST(calls.size() == 24u);
-  std::set<std::string> numbers, pids;
-  for (const auto& line : calls) {
-    numbers.insert(line.substr(0, line.find(' ')));
-    pids.insert(line.substr(line.rfind(' ') + 1));
-  }
-  BOOST_TEST(numbers.size() == 24u);  // no trial ran twice
-  BOOST_TEST(pids.size() == 2u);  // both took part
-  gz::HpoSearch search(o);
-  const auto records = search.storage().records();
-  BOOST_REQUIRE_EQUAL(records.size(), 24u);
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    BOOST_TEST(records[i].trial.number == static_cast<std::int64_t>(i));
-    BOOST_TEST((records[i].trial.state == gz::TrialState::complete));
-    BOOST_TEST(records[i].attempts == 1);
-    // The value stored is the one computed from the stored parameters.
-    const double x = gz::to_double(records[i].trial.params.at("x"));
-    BOOST_TEST(*records[i].trial.value == (x - 0.3) * (x - 0.3));
-  }
+  gz::testing::check_two_workers_share_a_study(o, dir / "calls.log");
   BOOST_TEST(integrity(dir / "study.db") == "ok");
 }
 

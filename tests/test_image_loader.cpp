@@ -5,6 +5,9 @@
 #include <galaxyzoo/image.hpp>
 #include <galaxyzoo/image_loader.hpp>
 
+#include <algorithm>
+#include <cmath>
+
 #include "kaggle_fixture.hpp"
 
 namespace gz = galaxyzoo;
@@ -182,4 +185,76 @@ BOOST_FIXTURE_TEST_CASE(a_corrupt_image_is_reported_by_name, Folder) {
     BOOST_TEST(std::string(e.what()).find("train_class_2_9_proc.jpg") != std::string::npos);
   }
   BOOST_CHECK_THROW(gz::ImageLoader({}, eight_pixels()), gz::Error);
+}
+
+namespace {
+
+// The flat colour value of each image of an epoch (identifies the image; no transforms).
+std::vector<std::vector<int>> values_of(gz::ImageLoader& loader, std::int64_t epoch) {
+  std::vector<std::vector<int>> out;
+  loader.start_epoch(epoch);
+  while (auto b = loader.next()) {
+    std::vector<int> batch;
+    for (std::int64_t k = 0; k < b->images.size(0); ++k) {
+      const float x = b->images[k][0][0][0].item<float>();
+      batch.push_back(static_cast<int>(std::lround((x * gz::kImageNetStd[0] + gz::kImageNetMean[0]) * 255)));
+    }
+    out.push_back(batch);
+  }
+  return out;
+}
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_CASE(ranks_take_disjoint_shards_that_make_up_the_global_batches, Folder) {
+  const auto images = gz::list_labeled_images(dir.path(), {"train"});  // 15 images
+  auto options = eight_pixels();
+  options.shuffle = options.drop_last = true;
+  options.batch_size = 2;
+  std::vector<std::vector<std::vector<int>>> ranks;
+  for (int r = 0; r < 2; ++r) {
+    auto o = options;
+    o.rank = r;
+    o.world_size = 2;
+    gz::ImageLoader loader(images, o);
+    BOOST_TEST(loader.shard_size() == 7u);  // 15 cut to 14, 7 each
+    BOOST_TEST(loader.batches_per_epoch() == 3u);
+    ranks.push_back(values_of(loader, 1));
+  }
+  auto global = options;
+  global.batch_size = 4;
+  gz::ImageLoader one(images, global);
+  const auto whole = values_of(one, 1);
+  BOOST_REQUIRE_EQUAL(whole.size(), 3u);
+  std::vector<int> seen;
+  for (std::size_t b = 0; b < whole.size(); ++b) {
+    std::vector<int> both = ranks[0][b];
+    both.insert(both.end(), ranks[1][b].begin(), ranks[1][b].end());
+    std::vector<int> expected = whole[b];
+    std::sort(both.begin(), both.end());
+    std::sort(expected.begin(), expected.end());
+    BOOST_TEST(both == expected);  // batch b of the ranks together = batch b of one process
+    seen.insert(seen.end(), both.begin(), both.end());
+  }
+  std::sort(seen.begin(), seen.end());
+  BOOST_TEST((std::adjacent_find(seen.begin(), seen.end()) == seen.end()));  // disjoint
+
+  // Without drop_last the order is padded: 16 slots cover all 15 images, one twice.
+  options.drop_last = false;
+  std::vector<int> all;
+  for (int r = 0; r < 2; ++r) {
+    auto o = options;
+    o.rank = r;
+    o.world_size = 2;
+    gz::ImageLoader loader(images, o);
+    BOOST_TEST(loader.batches_per_epoch() == 4u);
+    for (const auto& batch : values_of(loader, 0)) all.insert(all.end(), batch.begin(), batch.end());
+  }
+  BOOST_TEST(all.size() == 16u);
+  std::sort(all.begin(), all.end());
+  BOOST_TEST(std::distance(all.begin(), std::unique(all.begin(), all.end())) == 15);
+
+  options.rank = 2;
+  options.world_size = 2;
+  BOOST_CHECK_THROW(gz::ImageLoader(images, options), gz::Error);
 }

@@ -37,7 +37,7 @@ void check_error(F f, const std::string& fragment) {
 
 BOOST_AUTO_TEST_CASE(storage_urls) {
   TempDir dir;
-  check_error([&] { gz::open_storage("postgresql://host/db"); }, "unknown scheme 'postgresql'");
+  check_error([&] { gz::open_storage("mysql://host/db"); }, "unknown scheme 'mysql'");
   check_error([&] { gz::open_storage(""); }, "empty storage URL");
   check_error([&] { gz::open_storage("sqlite:///"); }, "names no file");
   auto a = gz::open_storage("sqlite:///" + (dir / "a.db").string());  // an absolute path: four slashes

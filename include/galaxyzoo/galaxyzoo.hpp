@@ -25,6 +25,7 @@
 #include "galaxyzoo/metrics.hpp"
 #include "galaxyzoo/parallel.hpp"
 #include "galaxyzoo/preprocess.hpp"
+#include "galaxyzoo/postgres_storage.hpp"
 #include "galaxyzoo/pruner.hpp"
 #include "galaxyzoo/random.hpp"
 #include "galaxyzoo/sampler.hpp"

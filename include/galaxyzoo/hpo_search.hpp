@@ -67,7 +67,7 @@ namespace galaxyzoo {
 
 /// Options of HpoSearch.
 struct HpoSearchOptions {
-  std::string storage = "hpo_study.db";  ///< study database: "sqlite:///path" or a file path
+  std::string storage = "hpo_study.db";  ///< study database: "sqlite:///path", a file path or "postgresql://..." (open_storage())
   std::string study_name = "vgg16_hpo";   ///< must match the stored study's name
   SearchSpace space = SearchSpace::vgg16_default();  ///< must match the stored study's space
   std::int64_t trials = 1;          ///< finished (complete + pruned) trials the study should reach

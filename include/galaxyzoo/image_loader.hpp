@@ -73,6 +73,15 @@ struct ImageLoaderOptions {
   std::size_t prefetch_batches = 4;  ///< batches prepared ahead of the one in use
   std::size_t cache_bytes = 0;   ///< keep decoded images up to this many bytes (0: no cache)
   bool pin_memory = false;       ///< page-locked batches, for fast non-blocking copies to CUDA
+  /// Data-parallel training: this process's rank among world_size processes (default 0
+  /// of 1: all images). Every rank computes the same order of the whole epoch and takes
+  /// every world_size-th image of it starting at its rank, so the shards are disjoint
+  /// and cover the epoch. With drop_last the order is cut to a multiple of world_size;
+  /// without, it is padded by repeating its first images; either way every rank runs
+  /// the same number of batches, and batch b of all ranks together holds the images of
+  /// batch b of one process with world_size times the batch size.
+  int rank = 0;
+  int world_size = 1;  ///< number of data-parallel processes; see rank
 };
 
 /// One batch: normalised images [n, 3, image_size, image_size] (float) and labels [n] (int64).
@@ -84,15 +93,18 @@ struct Batch {
 /// Decodes, transforms and batches images on background threads.
 class ImageLoader {
  public:
-  /// @throws Error if @p images is empty or an option is out of range.
+  /// @throws Error if @p images is empty, an option is out of range, or rank is not in
+  ///         [0, world_size).
   ImageLoader(std::vector<LabeledImage> images, ImageLoaderOptions options);
   ~ImageLoader();
   ImageLoader(const ImageLoader&) = delete;
   ImageLoader& operator=(const ImageLoader&) = delete;
 
-  /// Number of images.
+  /// Number of images (all ranks').
   std::size_t size() const noexcept;
-  /// Number of batches in an epoch.
+  /// Number of images this rank reads in an epoch (size() with world_size 1).
+  std::size_t shard_size() const noexcept;
+  /// Number of batches in an epoch (of this rank's shard).
   std::size_t batches_per_epoch() const noexcept;
   /// The images, in the order given.
   const std::vector<LabeledImage>& images() const noexcept;

@@ -4,8 +4,9 @@
 /// worker process that runs it.
 ///
 /// StudyStorage is the interface HpoSearch talks to; open_storage() picks the
-/// implementation from a URL. Today that is SQLite (sqlite_storage.hpp): a file that
-/// several processes on one machine share. Every operation that changes the study is one
+/// implementation from a URL: SQLite (sqlite_storage.hpp), a file that several processes
+/// on one machine share, or PostgreSQL (postgres_storage.hpp), a database that processes
+/// on many machines share. Every operation that changes the study is one
 /// transaction, so a worker killed at any moment leaves the study consistent.
 ///
 /// The protocol, whatever the backend:
@@ -132,8 +133,11 @@ class StudyStorage {
 /// `?journal_mode=delete` (rollback journal, for file systems without shared memory such
 /// as NFS; applies when the file is created), `synchronous=full`, `busy_timeout_ms=N`,
 /// joined with `&`. The file is created if missing.
-/// @throws Error for an unknown URL scheme or option; the backend's errors (a file that
-///         is not a SQLite database, an unreadable file).
+/// "postgresql://user:password@host:port/database?libpq-parameters" (or "postgres://")
+/// opens a PostgresStorage (when galaxyzoo was built with libpq).
+/// @throws Error for an unknown URL scheme or option, or a PostgreSQL URL in a build
+///         without PostgreSQL; the backend's errors (a file that is not a SQLite
+///         database, an unreadable file, a server that cannot be reached).
 std::unique_ptr<StudyStorage> open_storage(const std::string& url);
 
 }  // namespace galaxyzoo

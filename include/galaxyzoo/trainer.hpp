@@ -40,6 +40,8 @@
 
 namespace galaxyzoo {
 
+class DistributedContext;
+
 /// What one epoch achieved.
 struct EpochStats {
   std::int64_t epoch = 0;        ///< 0-based
@@ -73,6 +75,22 @@ struct TrainerOptions {
   /// TrainingResult::stopped_by_callback is set. The hyper-parameter search prunes
   /// trials with it. Empty (the default): never called.
   std::function<bool(const EpochStats&)> should_stop;
+  /// Data-parallel training (see distributed.hpp); nullptr (the default) or a world of
+  /// one: this process alone. Every rank calls fit() with a loader sharded by rank
+  /// (ImageLoaderOptions::rank, world_size): rank 0's initial weights are broadcast,
+  /// gradients are averaged with bucketed all-reduces after each backward pass, losses,
+  /// accuracies and validation results are averaged over all ranks, and the BatchNorm
+  /// running statistics are copied from rank 0 at the end of every epoch (each rank
+  /// normalises with its own batch's statistics while training), so all ranks hold the
+  /// same weights. Dropout draws from a generator seeded by (seed, rank, epoch, batch).
+  /// Only rank 0 writes the checkpoint; all ranks resume from it (it must be on a file
+  /// system they share). Stop requests on any rank stop all; should_stop is rank 0's
+  /// decision. The context must outlive fit().
+  DistributedContext* distributed = nullptr;
+  /// Keep BatchNorm layers in evaluation mode while training: they normalise with, and
+  /// do not update, their running statistics (default false). With it and no dropout,
+  /// data-parallel training equals one process with the global batch exactly.
+  bool freeze_batchnorm = false;
 };
 
 /// What fit() did.
@@ -100,7 +118,9 @@ class Trainer {
   ///         it cannot be written.
   TrainingResult fit(ImageLoader& train, ImageLoader* val = nullptr);
 
-  /// Mean loss and accuracy of the model on @p data (no gradients, eval mode).
+  /// Mean loss and accuracy of the model on @p data (no gradients, eval mode). With
+  /// TrainerOptions::distributed every rank must call it: the sums are over all ranks
+  /// (each passing its shard, or all the same data).
   std::pair<double, double> evaluate(ImageLoader& data);
 
   /// The model being trained.

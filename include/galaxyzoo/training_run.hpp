@@ -11,7 +11,9 @@
 ///
 ///     final_NAME_model.pt  checkpoint_NAME.pt  loss_NAME.png  history_NAME.csv
 ///
-/// with NAME "vgg16" by default, the original's file names.
+/// with NAME "vgg16" by default, the original's file names. In data-parallel runs
+/// (TrainerOptions::distributed) each rank loads its shard of the images and only rank 0
+/// writes files; the output folder must be shared for resuming.
 ///
 /// @code
 /// galaxyzoo::TrainingRunOptions options;
