@@ -33,6 +33,10 @@ if(GALAXYZOO_WITH_POSTGRESQL AND NOT PostgreSQL_FOUND)
   message(FATAL_ERROR "GALAXYZOO_WITH_POSTGRESQL is ON but libpq was not found (Debian: libpq-dev)")
 endif()
 
+# zlib's CRC-32: the checksum of sealed files (model files, checkpoints). CMake's FindZLIB
+# module provides ZLIB::ZLIB (Debian: zlib1g-dev; libvips needs zlib anyway).
+find_package(ZLIB REQUIRED)
+
 # Our own worker threads (rendering, preprocessing, data loading).
 find_package(Threads REQUIRED)
 

@@ -53,10 +53,10 @@ int main(int argc, char** argv) {
     }
     options.progress = [](std::size_t done, std::size_t total) {
       if (done % 500 == 0 || done == total) std::cerr << "\rprocessed " << done << " / " << total << std::flush;
+      if (done == total) std::cerr << '\n';
     };
     const galaxyzoo::Preprocessor preprocessor(options);
     const auto report = preprocessor.run(galaxyzoo::list_images(input_dir, prefix), output_dir);
-    std::cerr << '\n';
     std::cout << report.summary();
     return report.ok() ? 0 : 1;
   } catch (const galaxyzoo::Error& e) {

@@ -84,6 +84,7 @@ int main(int argc, char** argv) {
     if (main_rank) options.on_batch = [](std::size_t batch, std::size_t batches, double rate) {
       std::fprintf(stderr, "\r  batch %zu/%zu  %.1f images/s", batch, batches, rate);
     };
+    options.on_notice = [](const std::string& line) { std::cerr << "warning: " << line << "\n"; };
     if (main_rank) options.on_epoch = [&](const galaxyzoo::EpochStats& e) {
       const double eta = e.seconds * static_cast<double>(options.epochs - e.epoch - 1);
       std::fprintf(stderr, "\r");

@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
     search.storage = storage.empty() ? (fs::path(output_dir) / "hpo_galaxy_vgg16.db").string() : storage;
     fs::create_directories(output_dir);
     search.progress = &std::cout;
+    run.trainer.on_notice = [](const std::string& line) { std::cerr << "warning: " << line << "\n"; };
     run.trainer.on_epoch = [](const galaxyzoo::EpochStats& e) {
       std::printf("  epoch %3lld  train loss %.4f acc %.3f  val loss %.4f acc %.3f  %.0f s\n",
                   static_cast<long long>(e.epoch), e.train_loss, e.train_accuracy, e.val_loss, e.val_accuracy, e.seconds);

@@ -17,10 +17,12 @@ packages=(
   nlohmann-json3-dev         # JSON (manifests, options, summaries)
   libcli11-dev               # command-line parsing in the example programs
   libsqlite3-dev             # HPO study storage
+  zlib1g-dev                 # CRC-32 of sealed model files and checkpoints
   libpq-dev                  # HPO study storage shared by several machines (PostgreSQL client)
   postgresql                 # the PostgreSQL server the storage tests start on loopback
   # tests, docs, packaging and benchmarks
   libboost-test-dev doxygen graphviz
+  clang libclang-rt-14-dev llvm   # sanitizer and libFuzzer builds (scripts/test-sanitizers.sh)
   fonts-dejavu-core          # text in the rendered plots (SVG through libvips and librsvg)
   python3 python3-venv python3-pip python3-pandas python3-numpy
   python3-pil                # Pillow, the reference in bench/bench_preprocess.py

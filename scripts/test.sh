@@ -6,10 +6,17 @@
 #   recipe test (scripts/conan-create.sh, which pip-installs Conan into .venv) and the
 #   API-docs build.
 #
-#   scripts/test.sh                  # everything
-#   scripts/test.sh -LE slow         # extra arguments go to ctest
+#   Then the sanitizer suites (scripts/test-sanitizers.sh): the unit tests under
+#   AddressSanitizer + UndefinedBehaviorSanitizer and the fuzz targets' regressions and a
+#   short fuzzing run (clang, build-asan), and the threaded code's tests under
+#   ThreadSanitizer (build-tsan). docs/reliability.md says what each covers.
 #
-# Environment: GALAXYZOO_BUILD_DIR (default: build), JOBS (default: number of cores).
+#   scripts/test.sh                  # everything
+#   scripts/test.sh -LE slow         # extra arguments go to the first ctest
+#   GALAXYZOO_SANITIZERS=0 scripts/test.sh -L unit   # quick: unit tests, no sanitizers
+#
+# Environment: GALAXYZOO_BUILD_DIR (default: build), JOBS (default: number of cores),
+# GALAXYZOO_SANITIZERS (default 1), FUZZ_SECONDS (default 60 per fuzz target).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -23,3 +30,7 @@ if command -v ninja >/dev/null && [ ! -f "$build/CMakeCache.txt" ]; then generat
 cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DGALAXYZOO_TEST_CONAN=ON
 cmake --build "$build" --parallel "$jobs"
 ctest --test-dir "$build" --output-on-failure --parallel "$jobs" "$@"
+
+if [ "${GALAXYZOO_SANITIZERS:-1}" != 0 ]; then
+  JOBS=$jobs "$root/scripts/test-sanitizers.sh"
+fi

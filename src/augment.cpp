@@ -143,6 +143,7 @@ AugmentReport Augmenter::run(const std::vector<fs::path>& inputs, std::size_t nu
   std::error_code ec;
   fs::create_directories(output_dir, ec);
   if (ec || !fs::is_directory(output_dir)) throw IoError(output_dir, "cannot create output folder: " + ec.message());
+  remove_abandoned_temporaries_in(output_dir);  // what a killed earlier run was writing
 
   // Outputs of an earlier run count only if its options and inputs were the same; a
   // stale record is removed before anything is written.

@@ -140,6 +140,12 @@ std::function<void(const EpochStats&)> epoch_printer(std::ostream* out, std::int
   };
 }
 
+// Notices of the trainer (a damaged checkpoint replaced by its previous copy).
+std::function<void(const std::string&)> notice_printer(std::ostream* out) {
+  if (!out) return {};
+  return [out](const std::string& line) { *out << "    warning: " << line << '\n' << std::flush; };
+}
+
 }  // namespace
 
 GalaxyWorkflowResult run_galaxy_workflow(const GalaxyWorkflowOptions& options) {
@@ -322,16 +328,17 @@ GalaxyWorkflowResult run_galaxy_workflow(const GalaxyWorkflowOptions& options) {
     objective.run.output_dir = hpo_dir;
     objective.run.trainer.epochs = hpo_epochs;
     objective.run.trainer.on_epoch = epoch_printer(out, hpo_epochs);
+    objective.run.trainer.on_notice = notice_printer(out);
     std::error_code ec;
     fs::create_directories(hpo_dir, ec);
     if (ec) throw IoError(hpo_dir, ec.message());
     HpoSearch searcher(search);
     const Vgg16Objective vgg16(objective, space);
     HpoResult result = searcher.run(vgg16);
-    // A trial left running by a killed earlier run of this workflow is re-run once its
-    // heartbeat is older than the grace period.
+    // A trial held by a live worker of another run on this work folder (one killed on this
+    // host is taken over at once) is re-run once its heartbeat is older than the grace period.
     while (!result.interrupted && result.finished_total < options.trials) {
-      if (out) *out << "  waiting for a trial another worker holds (re-run after " << kGraceSeconds << " s of silence)\n";
+      if (out) *out << "  waiting for a trial another worker holds (re-run after " << kGraceSeconds << " s of silence)" << std::endl;
       std::this_thread::sleep_for(std::chrono::duration<double>(kHeartbeatSeconds));
       if (stop_requested()) return StepOutcome{false, "stopped while waiting", ""};
       result = searcher.run(vgg16);
@@ -364,6 +371,7 @@ GalaxyWorkflowResult run_galaxy_workflow(const GalaxyWorkflowOptions& options) {
     run.resume = true;  // a checkpoint here is this step's own, from an interrupted run
     run.trainer.epochs = options.epochs;
     run.trainer.on_epoch = epoch_printer(out, options.epochs);
+    run.trainer.on_notice = notice_printer(out);
     const TrainingRunResult result = run_training(run);
     if (result.training.interrupted) return StepOutcome{false, "stopped; resumes from the checkpoint", ""};
     json details{{"epochs_run", result.training.history.size()},

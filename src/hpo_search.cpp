@@ -17,6 +17,7 @@
 
 #include "galaxyzoo/atomic_output.hpp"
 #include "galaxyzoo/error.hpp"
+#include "process_liveness.hpp"
 #include "galaxyzoo/text_table.hpp"
 #include "galaxyzoo/stop_request.hpp"
 
@@ -26,11 +27,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 std::string make_worker_name() {
-  char host[256] = {};
-  if (gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "host");
   std::random_device device;
   std::ostringstream name;
-  name << host << ':' << getpid() << ':' << std::hex << std::setw(8) << std::setfill('0') << device();
+  name << detail::this_host() << ':' << getpid() << ':' << std::hex << std::setw(8) << std::setfill('0') << device();
   return name.str();
 }
 
@@ -224,6 +223,9 @@ HpoSearch::HpoSearch(HpoSearchOptions options) : options_(std::move(options)) {
   pruner_ = make_pruner(o.pruner);
   storage_ = open_storage(o.storage);
   storage_->open_study({o.study_name, o.space, sampler_->name()});
+  if (o.progress != nullptr && !storage_->recovery_notice().empty()) {
+    *o.progress << "warning: " << storage_->recovery_notice() << std::endl;
+  }
   worker_ = make_worker_name();
 }
 
@@ -277,6 +279,11 @@ HpoResult HpoSearch::run(const Objective& objective) {
         if (!context.intermediate().empty()) value = context.intermediate().rbegin()->second;
       } catch (const TrialInterrupted&) {
         interrupted = true;
+      } catch (const IoError&) {
+        // The machine, not the parameters (a full disk, an unreadable file): the trial is
+        // handed back below and the error stops the run, instead of failing trial after
+        // trial the same way.
+        throw;
       } catch (const std::exception& e) {
         message = e.what();
       } catch (...) {

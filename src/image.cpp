@@ -156,6 +156,11 @@ struct Region {
 // The region read_image() returns from a width x height image: all of it, or the centred
 // crop (offsets rounded down when the margins are odd).
 Region centred_region(const fs::path& path, const ReadOptions& options, int width, int height) {
+  if (options.max_pixels > 0 && static_cast<std::int64_t>(width) * height > options.max_pixels) {
+    throw Error("'" + path.string() + "': image of " + std::to_string(width) + " x " + std::to_string(height) +
+                " pixels is larger than the limit of " + std::to_string(options.max_pixels) +
+                " (ReadOptions::max_pixels): a damaged header, or raise the limit");
+  }
   if (options.crop_width == 0 && options.crop_height == 0) return {0, 0, width, height};
   const std::string crop = std::to_string(options.crop_width) + " x " + std::to_string(options.crop_height);
   if (options.crop_width <= 0 || options.crop_height <= 0) {

@@ -342,13 +342,19 @@ std::optional<ClaimedTrial> PostgresStorage::claim_trial(const ClaimOptions& opt
   {
     // FOR UPDATE re-checks the row after waiting, so a trial finished or heart-beaten
     // meanwhile by its owner is not taken.
-    const auto stale = c.run("SELECT number, attempts FROM trials WHERE state = 'running' AND heartbeat_at < $1 "
-                             "ORDER BY number LIMIT 1 FOR UPDATE",
-                             {value(now - options.grace_seconds)});
-    if (stale.rows() == 1) {
+    // Taken over: a heartbeat older than the grace period, or a worker that was a
+    // process of this host and has exited.
+    const auto running = c.run("SELECT number, attempts, heartbeat_at < $1, worker FROM trials "
+                               "WHERE state = 'running' ORDER BY number FOR UPDATE",
+                               {value(now - options.grace_seconds)});
+    int stale = -1;
+    for (int row = 0; stale < 0 && row < running.rows(); ++row) {
+      if (running.text(row, 2) == "t" || detail::worker_has_exited(running.text(row, 3))) stale = row;
+    }
+    if (stale >= 0) {
       ClaimedTrial claimed;
-      claimed.trial.number = stale.integer(0, 0);
-      claimed.attempt = stale.integer(0, 1) + 1;
+      claimed.trial.number = running.integer(stale, 0);
+      claimed.attempt = running.integer(stale, 1) + 1;
       claimed.resumed = true;
       const auto number = value(claimed.trial.number);
       c.run("UPDATE trials SET worker = $1, attempts = $2, started_at = $3, heartbeat_at = $3 WHERE number = $4",

@@ -161,6 +161,7 @@ PreprocessReport Preprocessor::run(const std::vector<fs::path>& inputs, const fs
   std::error_code ec;
   fs::create_directories(output_dir, ec);
   if (ec || !fs::is_directory(output_dir)) throw IoError(output_dir, "cannot create output folder: " + ec.message());
+  remove_abandoned_temporaries_in(output_dir);  // what a killed earlier run was writing
 
   // Outputs count as up to date only if the stamp says they were made with these options.
   // A stale stamp is removed before anything is written, so an interrupted run cannot
@@ -204,7 +205,15 @@ PreprocessReport Preprocessor::run(const std::vector<fs::path>& inputs, const fs
       ++report.written;
     }
   }
-  write_file_atomically(stamp_file, stamp);
+  try {
+    write_file_atomically(stamp_file, stamp);
+  } catch (const IoError& e) {
+    // The stamp is the last write: when it fails (a full disk), say what else failed too.
+    if (report.failures.empty()) throw;
+    throw IoError(stamp_file, std::string(e.what()) + "; and " + std::to_string(report.failures.size()) + " of " +
+                                  std::to_string(mine.size()) + " images failed, the first " +
+                                  report.failures.front().reason);
+  }
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }

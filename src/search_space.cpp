@@ -325,6 +325,9 @@ SearchSpace SearchSpace::from_json(const std::string& text, const std::string& s
     });
   } catch (const Json::parse_error& e) {
     throw InputError(source, line_of(text, e.byte == 0 ? 0 : e.byte - 1), "", std::string("malformed JSON: ") + e.what());
+  } catch (const Json::exception& e) {
+    // A number beyond double's range, for one (found by fuzzing: "1e888").
+    throw InputError(source, 0, "", std::string("unreadable JSON: ") + e.what());
   }
   if (!root.is_object()) {
     throw InputError(source, 0, "", std::string("expected an object of parameters, got ") + json_type(root));

@@ -1,8 +1,10 @@
 #include "galaxyzoo/sqlite_storage.hpp"
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -69,13 +71,21 @@ struct Db {
   bool have_study = false;
   StudyConfig config;
   std::vector<Trial> snapshot;  // every trial by number, as last read (refresh_trials)
+  std::string recovered;        // what recovery_notice() says
 
   std::string where() const { return "study database '" + file.string() + "'"; }
 
+  // SQLite's message, with the operating system's reason when there is one: SQLite
+  // says "disk I/O error" where the system said "No space left on device".
+  std::string reason(const std::string& sqlite_message) const {
+    const int os = db != nullptr ? sqlite3_system_errno(db) : 0;
+    return os != 0 ? sqlite_message + " (" + std::strerror(os) + ")" : sqlite_message;
+  }
+
   [[noreturn]] void fail(const std::string& what, int rc) const {
-    const std::string reason = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    const std::string reason = this->reason(db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
     if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT) {
-      throw Error(where() + " is not a valid SQLite database (" + reason + ")");
+      throw CorruptFileError(file, "not a valid SQLite database (" + reason + ")");
     }
     if (rc == SQLITE_CANTOPEN || rc == SQLITE_IOERR || rc == SQLITE_READONLY || rc == SQLITE_FULL) {
       throw IoError(file, what + ": " + reason);
@@ -90,7 +100,10 @@ struct Db {
       const std::string text = message != nullptr ? message : sqlite3_errstr(rc);
       sqlite3_free(message);
       if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT) {
-        throw Error(where() + " is not a valid SQLite database (" + text + ")");
+        throw CorruptFileError(file, "not a valid SQLite database (" + text + ")");
+      }
+      if (rc == SQLITE_FULL || rc == SQLITE_IOERR || rc == SQLITE_READONLY || rc == SQLITE_CANTOPEN) {
+        throw IoError(file, reason(text));
       }
       throw Error(where() + ": " + text);
     }
@@ -246,36 +259,126 @@ const std::vector<Trial>& refresh_trials(Db& impl) {
 
 struct SqliteStorage::Impl : Db {};
 
-SqliteStorage::SqliteStorage(std::filesystem::path file, SqliteStorageOptions options) : impl_(std::make_unique<Impl>()) {
-  impl_->file = std::move(file);
-  impl_->options = options;
-  std::error_code ec;
-  if (std::filesystem::is_directory(impl_->file, ec)) throw IoError(impl_->file, "is a folder, not a study database file");
-  const int rc = sqlite3_open_v2(impl_->file.c_str(), &impl_->db,
+namespace {
+
+void close_db(Db& impl) {
+  for (auto& [sql, statement] : impl.statements) sqlite3_finalize(statement);
+  impl.statements.clear();
+  sqlite3_close(impl.db);
+  impl.db = nullptr;
+}
+
+void open_db(Db& impl) {
+  const int rc = sqlite3_open_v2(impl.file.c_str(), &impl.db,
                                  SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
-    const std::string reason = impl_->db != nullptr ? sqlite3_errmsg(impl_->db) : sqlite3_errstr(rc);
-    sqlite3_close(impl_->db);
-    impl_->db = nullptr;
-    throw IoError(impl_->file, "cannot open the study database: " + reason);
+    const std::string reason = impl.db != nullptr ? sqlite3_errmsg(impl.db) : sqlite3_errstr(rc);
+    sqlite3_close(impl.db);
+    impl.db = nullptr;
+    throw IoError(impl.file, "cannot open the study database: " + reason);
   }
-  sqlite3_busy_timeout(impl_->db, options.busy_timeout_ms);
-  // Read the schema now: a file that is not SQLite fails here, before anything is written.
+  sqlite3_busy_timeout(impl.db, impl.options.busy_timeout_ms);
+}
+
+// What is wrong with the open database ("" if nothing): a file that is not SQLite, or
+// a damaged one (PRAGMA quick_check: every page and record readable, the b-trees sound).
+std::string damage(Db& impl) {
   try {
-    table_count(*impl_);
-    impl_->exec("PRAGMA foreign_keys = ON");
-    impl_->exec(options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+    Query q(impl, "PRAGMA quick_check(1)");
+    const std::string verdict = q.step() ? q.text(0) : "no answer from the integrity check";
+    return verdict == "ok" ? "" : "damaged (" + verdict + ")";
+  } catch (const CorruptFileError& e) {
+    // The reason alone: the caller's error names the file.
+    const std::string what = e.what();
+    const std::string prefix = "'" + impl.file.string() + "': ";
+    return what.compare(0, prefix.size(), prefix) == 0 ? what.substr(prefix.size()) : what;
+  }
+}
+
+std::filesystem::path sibling(const std::filesystem::path& file, const std::string& suffix) {
+  return std::filesystem::path(file.string() + suffix);
+}
+
+// Copies the database to FILE.previous: into a temporary file with SQLite's online
+// backup (a consistent snapshot even while other processes write), then renamed into
+// place. Best effort: a failure (a full disk) leaves the older copy as it was.
+void keep_previous_copy(Db& impl) {
+  const auto previous = previous_study_copy(impl.file);
+  const auto temporary = sibling(previous, ".tmp-" + std::to_string(::getpid()));
+  sqlite3* copy = nullptr;
+  bool ok = sqlite3_open_v2(temporary.c_str(), &copy, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) == SQLITE_OK;
+  if (ok) {
+    sqlite3_backup* backup = sqlite3_backup_init(copy, "main", impl.db, "main");
+    ok = backup != nullptr && sqlite3_backup_step(backup, -1) == SQLITE_DONE;
+    ok = sqlite3_backup_finish(backup) == SQLITE_OK && ok;
+  }
+  ok = sqlite3_close(copy) == SQLITE_OK && ok;
+  std::error_code ec;
+  if (ok) std::filesystem::rename(temporary, previous, ec);
+  if (!ok || ec) std::filesystem::remove(temporary, ec);
+}
+
+}  // namespace
+
+std::filesystem::path previous_study_copy(const std::filesystem::path& file) { return sibling(file, ".previous"); }
+
+SqliteStorage::SqliteStorage(std::filesystem::path file, SqliteStorageOptions options) : impl_(std::make_unique<Impl>()) {
+  auto& impl = *impl_;
+  impl.file = std::move(file);
+  impl.options = options;
+  std::error_code ec;
+  if (std::filesystem::is_directory(impl.file, ec)) throw IoError(impl.file, "is a folder, not a study database file");
+  // An empty file beside a previous copy was cut to nothing (a full disk, a bad copy);
+  // without a copy it is a new study.
+  const bool emptied = std::filesystem::is_regular_file(impl.file, ec) && std::filesystem::file_size(impl.file, ec) == 0 &&
+                       std::filesystem::is_regular_file(previous_study_copy(impl.file), ec);
+  open_db(impl);
+  std::string problem = emptied ? "empty (0 bytes)" : damage(impl);
+  if (!problem.empty()) {
+    // Damaged: fall back to the copy kept after the last finished trial, if it is sound.
+    close_db(impl);
+    const auto previous = previous_study_copy(impl.file);
+    if (!std::filesystem::is_regular_file(previous, ec)) {
+      throw CorruptFileError(impl.file, problem + "; there is no previous copy (" + previous.string() + ") to fall back to");
+    }
+    Db check;
+    check.file = previous;
+    check.options = options;
+    open_db(check);
+    const std::string previous_problem = damage(check);
+    close_db(check);
+    if (!previous_problem.empty()) {
+      throw CorruptFileError(impl.file, problem + "; its previous copy is " + previous_problem);
+    }
+    // Keep the damaged file (and its journal) for inspection, then put the copy in place.
+    const auto damaged = sibling(impl.file, ".damaged");
+    std::filesystem::rename(impl.file, damaged, ec);
+    for (const char* suffix : {"-wal", "-shm", "-journal"}) {
+      std::error_code ignored;
+      std::filesystem::rename(sibling(impl.file, suffix), sibling(damaged, suffix), ignored);
+    }
+    const auto restoring = sibling(impl.file, ".restoring-" + std::to_string(::getpid()));
+    if (!ec) std::filesystem::copy_file(previous, restoring, std::filesystem::copy_options::overwrite_existing, ec);
+    if (!ec) std::filesystem::rename(restoring, impl.file, ec);
+    if (ec) throw IoError(impl.file, problem + "; restoring its previous copy failed: " + ec.message());
+    open_db(impl);
+    if (options.wal) impl.exec("PRAGMA journal_mode = WAL");
+    impl.recovered = "study database '" + impl.file.string() + "' was " + problem + "; continued from its copy after " +
+                     "the last finished trial ('" + previous.string() + "'); the damaged file is kept as '" +
+                     damaged.string() + "'";
+  }
+  try {
+    impl.exec("PRAGMA foreign_keys = ON");
+    impl.exec(options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
   } catch (...) {
-    for (auto& [sql, statement] : impl_->statements) sqlite3_finalize(statement);
-    sqlite3_close(impl_->db);
+    close_db(impl);
     throw;
   }
 }
 
-SqliteStorage::~SqliteStorage() {
-  for (auto& [sql, statement] : impl_->statements) sqlite3_finalize(statement);
-  sqlite3_close(impl_->db);
-}
+SqliteStorage::~SqliteStorage() { close_db(*impl_); }
+
+std::string SqliteStorage::recovery_notice() const { return impl_->recovered; }
 
 const std::filesystem::path& SqliteStorage::file() const noexcept { return impl_->file; }
 
@@ -341,14 +444,18 @@ std::optional<ClaimedTrial> SqliteStorage::claim_trial(const ClaimOptions& optio
   const double now = unix_now();
   std::optional<ClaimedTrial> claimed;
   {
-    Query stale(impl, "SELECT number, attempts FROM trials WHERE state = 'running' AND heartbeat_at < ?1 "
-                      "ORDER BY number LIMIT 1");
-    stale.bind(1, now - options.grace_seconds);
-    if (stale.step()) {
-      claimed.emplace();
-      claimed->trial.number = stale.integer(0);
-      claimed->attempt = stale.integer(1) + 1;
-      claimed->resumed = true;
+    // A running trial is taken over when its heartbeat is older than the grace period,
+    // or at once when its worker was a process of this host that has exited.
+    Query running(impl, "SELECT number, attempts, heartbeat_at < ?1, worker FROM trials WHERE state = 'running' "
+                        "ORDER BY number");
+    running.bind(1, now - options.grace_seconds);
+    while (!claimed && running.step()) {
+      if (running.integer(2) != 0 || detail::worker_has_exited(running.text(3))) {
+        claimed.emplace();
+        claimed->trial.number = running.integer(0);
+        claimed->attempt = running.integer(1) + 1;
+        claimed->resumed = true;
+      }
     }
   }
   if (claimed) {
@@ -423,6 +530,7 @@ bool SqliteStorage::finish_trial(std::int64_t number, const std::string& worker,
   q.bind(1, std::string(to_string(state))).bind(2, value).bind(3, message).bind(4, now).bind(5, number).bind(6, worker).run();
   const bool owned = sqlite3_changes(impl.db) == 1;
   tx.commit();
+  if (owned && impl.options.keep_previous) keep_previous_copy(impl);
   return owned;
 }
 

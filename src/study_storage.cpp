@@ -8,12 +8,23 @@
 #include "galaxyzoo/sqlite_storage.hpp"
 #include "study_storage_common.hpp"
 
+#include "process_liveness.hpp"
+
 namespace galaxyzoo {
 
 namespace detail {
 
 double unix_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+bool worker_has_exited(const std::string& worker) {
+  const auto first = worker.find(':');
+  if (first == std::string::npos || first == 0) return false;
+  const auto second = worker.find(':', first + 1);
+  const std::string_view name(worker);
+  return local_process_has_exited(name.substr(0, first),
+                                  name.substr(first + 1, second == std::string::npos ? std::string_view::npos : second - first - 1));
 }
 
 void check_study_format(const std::string& where, const std::string& container, const std::string& format,

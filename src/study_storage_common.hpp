@@ -17,6 +17,13 @@ inline constexpr const char* kStudyFormat = "galaxyzoo.study";
 // Unix time in seconds, from this machine's clock.
 double unix_now();
 
+// True if @p worker (a name "host:pid:..." as HpoSearch makes them) is a process on this
+// host that no longer exists: its running trial can be taken over at once, without
+// waiting for the grace period (a run killed with SIGKILL and restarted). False for
+// other hosts, names of another form and processes that still exist (a reused pid only
+// delays the takeover to the grace period).
+bool worker_has_exited(const std::string& worker);
+
 // Throws unless @p format and @p version (galaxyzoo_meta's values) are this library's.
 // @p where names the storage ("study database 'x.db'"); @p container is what to use
 // instead ("file", "database or schema").

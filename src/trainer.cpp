@@ -24,6 +24,8 @@
 #include "galaxyzoo/error.hpp"
 #include "galaxyzoo/plot.hpp"
 #include "galaxyzoo/random.hpp"
+#include "galaxyzoo/sealed_file.hpp"
+#include "sealed_archive.hpp"
 
 namespace galaxyzoo {
 namespace {
@@ -167,39 +169,26 @@ void save_checkpoint(const std::filesystem::path& file, const VGG16Classifier& m
   archive.write("finished", c10::IValue(p.finished));
   archive.write("stopped_early", c10::IValue(p.stopped_early));
   archive.write("history", history_tensor(p.history));
-  std::ostringstream bytes;
-  archive.save_to(bytes);
-  write_file_atomically(file, bytes.str());
+  detail::save_sealed_archive(archive, file, KeepPrevious::yes);
 }
 
 // Reads a checkpoint into model, optimiser, progress and best weights.
 void load_checkpoint(const std::filesystem::path& file, VGG16Classifier& model, torch::optim::Adam& optimizer,
                      Progress& p, NamedTensors& best) {
-  const std::string where = "checkpoint '" + file.string() + "'";
-  torch::serialize::InputArchive archive;
+  detail::SealedArchive in(file, "checkpoint");
+  if (in.text("format") != kCheckpointFormat) throw in.bad("format", "not a galaxyzoo training checkpoint");
+  if (const auto version = in.integer("format_version"); version != kCheckpointVersion) {
+    throw in.bad("format_version", std::to_string(version) + ", this library reads " + std::to_string(kCheckpointVersion));
+  }
+  if (const auto key = in.text("model_options"); key != options_key(model->options())) {
+    throw in.bad("model_options", "belongs to another model (classes/size/freezing " + key + ", this one " +
+                                      options_key(model->options()) + ")");
+  }
+  torch::serialize::InputArchive model_archive, optimizer_archive, best_archive;
+  in.sub_archive("model", model_archive);
+  in.sub_archive("optimizer", optimizer_archive);
+  in.sub_archive("best", best_archive);
   try {
-    archive.load_from(file.string(), torch::kCPU);
-  } catch (const std::exception&) {
-    throw Error(where + " is not readable (corrupt or truncated?); delete it to start afresh");
-  }
-  auto read = [&](const char* key) {
-    c10::IValue value;
-    if (!archive.try_read(key, value)) throw Error(where + " lacks '" + key + "': not a galaxyzoo training checkpoint");
-    return value;
-  };
-  if (!read("format").isString() || read("format").toStringRef() != kCheckpointFormat) {
-    throw Error(where + " is not a galaxyzoo training checkpoint");
-  }
-  if (read("format_version").toInt() != kCheckpointVersion) throw Error(where + " has an unknown format version");
-  if (read("model_options").toStringRef() != options_key(model->options())) {
-    throw Error(where + " belongs to another model (classes/size/freezing " + read("model_options").toStringRef() +
-                ", this one " + options_key(model->options()) + ")");
-  }
-  try {
-    torch::serialize::InputArchive model_archive, optimizer_archive, best_archive;
-    archive.read("model", model_archive);
-    archive.read("optimizer", optimizer_archive);
-    archive.read("best", best_archive);
     model->load(model_archive);
     optimizer.load(optimizer_archive);
     best.clear();
@@ -208,27 +197,36 @@ void load_checkpoint(const std::filesystem::path& file, VGG16Classifier& model, 
       best_archive.read(name, t);
       best.emplace_back(name, t);
     }
-    torch::Tensor rng, history;
-    archive.read("rng", rng);
-    archive.read("history", history);
-    set_cpu_rng_state(rng);
-    p.history = history_from(history);
-  } catch (const Error&) {
-    throw;
   } catch (const std::exception& e) {
-    throw Error(where + " does not fit this model and optimiser: " + e.what());
+    throw Error("'" + file.string() + "': checkpoint does not fit this model and optimiser: " +
+                detail::SealedArchive::first_line(e.what()));
   }
-  p.epoch = read("epoch").toInt();
-  p.next_batch = read("next_batch").toInt();
-  p.loss_sum = read("loss_sum").toDouble();
-  p.correct = read("correct").toInt();
-  p.seen = read("seen").toInt();
-  p.seconds = read("seconds").toDouble();
-  p.best_val_loss = read("best_val_loss").toDouble();
-  p.best_epoch = read("best_epoch").toInt();
-  p.since_best = read("since_best").toInt();
-  p.finished = read("finished").toBool();
-  p.stopped_early = read("stopped_early").toBool();
+  const torch::Tensor rng = in.tensor("rng");
+  try {
+    set_cpu_rng_state(rng);
+  } catch (const std::exception& e) {
+    throw in.bad("rng", "not a random generator state: " + detail::SealedArchive::first_line(e.what()));
+  }
+  const torch::Tensor history = in.tensor("history");
+  if (history.dim() != 2 || history.size(1) != kStatsColumns || history.scalar_type() != torch::kFloat64) {
+    throw in.bad("history", "not a table of " + std::to_string(kStatsColumns) + " float64 columns");
+  }
+  p.history = history_from(history);
+  p.epoch = in.integer("epoch");
+  p.next_batch = in.integer("next_batch");
+  p.loss_sum = in.real("loss_sum");
+  p.correct = in.integer("correct");
+  p.seen = in.integer("seen");
+  p.seconds = in.real("seconds");
+  p.best_val_loss = in.real("best_val_loss");
+  p.best_epoch = in.integer("best_epoch");
+  p.since_best = in.integer("since_best");
+  p.finished = in.flag("finished");
+  p.stopped_early = in.flag("stopped_early");
+  if (p.epoch < 0 || p.next_batch < 0 || p.seen < 0 || p.correct < 0 || p.correct > p.seen) {
+    throw Error("'" + file.string() + "': checkpoint: inconsistent progress (epoch " + std::to_string(p.epoch) +
+                ", batch " + std::to_string(p.next_batch) + ")");
+  }
 }
 
 // The data-parallel helpers fit() uses; with no context (or a world of one) they do
@@ -446,7 +444,18 @@ TrainingResult Trainer::fit(ImageLoader& train, ImageLoader* val) {
     }
   }
   if (found) {
-    load_checkpoint(options_.checkpoint, model_, optimizer, p, best);
+    try {
+      load_checkpoint(options_.checkpoint, model_, optimizer, p, best);
+    } catch (const CorruptFileError& e) {
+      // Damaged (a disk fault, a copy cut short): fall back to the one before it.
+      const auto previous = previous_copy(options_.checkpoint);
+      if (!std::filesystem::exists(previous, ec)) throw;
+      result.recovered_checkpoint = e.what();
+      load_checkpoint(previous, model_, optimizer, p, best);
+      if (options_.on_notice) {
+        options_.on_notice(std::string(e.what()) + "; resumed from the previous checkpoint '" + previous.string() + "'");
+      }
+    }
     model_->to(options_.device);
     result.resumed = true;
     // Rank 0's checkpoint holds the sums of all ranks for the epoch so far.
@@ -561,6 +570,9 @@ TrainingResult Trainer::fit(ImageLoader& train, ImageLoader* val) {
     }
   }
 
+  // Finished: the last checkpoint records it, and the copy kept for a damaged one is of
+  // no further use (at full image size it is gigabytes).
+  if (!options_.checkpoint.empty() && world.is_main()) std::filesystem::remove(previous_copy(options_.checkpoint), ec);
   if (!best.empty()) restore(model_, best);
   model_->eval();
   result.history = p.history;

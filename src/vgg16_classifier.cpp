@@ -20,6 +20,7 @@
 
 #include "galaxyzoo/atomic_output.hpp"
 #include "galaxyzoo/error.hpp"
+#include "sealed_archive.hpp"
 
 namespace galaxyzoo {
 namespace {
@@ -53,6 +54,20 @@ void VGG16ClassifierImpl::reset() {
   if (o.num_classes() < 2) throw Error("VGG16Classifier: num_classes must be at least 2");
   if (o.freeze_before() < 0 || o.freeze_before() > kFeatureChildren) {
     throw Error("VGG16Classifier: freeze_before " + std::to_string(o.freeze_before()) + " is outside [0, 31]");
+  }
+  if (o.hidden1() < 1 || o.hidden2() < 1) throw Error("VGG16Classifier: hidden sizes must be at least 1");
+  if (!(o.dropout1() >= 0 && o.dropout1() < 1) || !(o.dropout2() >= 0 && o.dropout2() < 1)) {
+    throw Error("VGG16Classifier: dropout probabilities must be in [0, 1)");
+  }
+  // The head's first layer has 512 (image_size / 32)^2 x hidden1 weights; refuse sizes
+  // that cannot be allocated (a mistyped option or a damaged file) with a clear message.
+  const double cells = static_cast<double>(o.image_size()) / 32;
+  if (512.0 * cells * cells * static_cast<double>(o.hidden1()) > 2e9 ||
+      static_cast<double>(o.hidden1()) * static_cast<double>(o.hidden2()) > 2e9 ||
+      static_cast<double>(o.hidden2()) * static_cast<double>(o.num_classes()) > 2e9) {
+    throw Error("VGG16Classifier: image_size " + std::to_string(o.image_size()) + ", hidden sizes " +
+                std::to_string(o.hidden1()) + "/" + std::to_string(o.hidden2()) + " and " +
+                std::to_string(o.num_classes()) + " classes make a head of over 2e9 weights");
   }
 
   features = nn::Sequential();
@@ -191,54 +206,46 @@ void save_classifier(const VGG16Classifier& model, const std::vector<std::string
   torch::serialize::OutputArchive weights;
   model->save(weights);
   archive.write("model", weights);
-  std::ostringstream bytes;
-  archive.save_to(bytes);
-  write_file_atomically(file, bytes.str());
+  detail::save_sealed_archive(archive, file);
 }
 
 LoadedClassifier load_classifier(const std::filesystem::path& file) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file, ec)) throw IoError(file, "classifier file does not exist");
-  torch::serialize::InputArchive archive;
-  try {
-    archive.load_from(file.string(), torch::kCPU);
-  } catch (const std::exception&) {
-    throw Error("'" + file.string() + "': not a readable model file (corrupt or truncated?)");
+  detail::SealedArchive in(file, "classifier file");
+  if (in.text("format") != kFormat) throw in.bad("format", "not a galaxyzoo VGG16 classifier file");
+  if (const auto version = in.integer("format_version"); version != kFormatVersion) {
+    throw in.bad("format_version", std::to_string(version) + ", this library reads " + std::to_string(kFormatVersion));
   }
-  auto read = [&](const char* key) {
-    c10::IValue value;
-    if (!archive.try_read(key, value)) {
-      throw Error("'" + file.string() + "': not a galaxyzoo VGG16 classifier file (no '" + key + "')");
-    }
-    return value;
-  };
-  const c10::IValue format = read("format");
-  if (!format.isString() || format.toStringRef() != kFormat) {
-    throw Error("'" + file.string() + "': not a galaxyzoo VGG16 classifier file");
-  }
-  if (read("format_version").toInt() != kFormatVersion) {
-    throw Error("'" + file.string() + "': classifier file format version " +
-                std::to_string(read("format_version").toInt()) + ", this library reads " + std::to_string(kFormatVersion));
-  }
-  VGG16ClassifierOptions o(read("num_classes").toInt());
-  o.image_size(read("image_size").toInt())
-      .freeze_before(read("freeze_before").toInt())
-      .hidden1(read("hidden1").toInt())
-      .hidden2(read("hidden2").toInt())
-      .dropout1(read("dropout1").toDouble())
-      .dropout2(read("dropout2").toDouble());
+  VGG16ClassifierOptions o(in.integer("num_classes"));
+  o.image_size(in.integer("image_size"))
+      .freeze_before(in.integer("freeze_before"))
+      .hidden1(in.integer("hidden1"))
+      .hidden2(in.integer("hidden2"))
+      .dropout1(in.real("dropout1"))
+      .dropout2(in.real("dropout2"));
   LoadedClassifier loaded;
-  loaded.model = VGG16Classifier(o);
-  for (const c10::IValue& name : read("class_names").toList().vec()) {
-    if (!name.isString()) throw Error("'" + file.string() + "': class names are not strings");
+  const c10::IValue names = in.value("class_names");
+  if (!names.isList()) throw in.bad("class_names", "not a list");
+  for (const c10::IValue& name : names.toListRef()) {
+    if (!name.isString()) throw in.bad("class_names", "not all strings");
     loaded.class_names.push_back(name.toStringRef());
   }
+  if (static_cast<std::int64_t>(loaded.class_names.size()) != o.num_classes()) {
+    throw in.bad("class_names", std::to_string(loaded.class_names.size()) + " names for " +
+                                    std::to_string(o.num_classes()) + " classes");
+  }
+  try {
+    loaded.model = VGG16Classifier(o);  // checks the options
+  } catch (const Error& e) {
+    throw Error("'" + file.string() + "': " + e.what());
+  }
   torch::serialize::InputArchive weights;
-  if (!archive.try_read("model", weights)) throw Error("'" + file.string() + "': no weights in classifier file");
+  in.sub_archive("model", weights);
   try {
     loaded.model->load(weights);
   } catch (const std::exception& e) {
-    throw Error("'" + file.string() + "': weights do not fit the model: " + e.what());
+    throw in.bad("model", "weights do not fit the model: " + detail::SealedArchive::first_line(e.what()));
   }
   return loaded;
 }

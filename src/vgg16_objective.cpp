@@ -1,5 +1,7 @@
 #include "galaxyzoo/vgg16_objective.hpp"
 
+#include "galaxyzoo/sealed_file.hpp"
+
 #include <cmath>
 
 #include "galaxyzoo/error.hpp"
@@ -44,7 +46,11 @@ double Vgg16Objective::operator()(TrialContext& trial) const {
   run.resume = true;
   const fs::path checkpoint = run.output_dir / ("checkpoint_" + run.name + ".pt");
   std::error_code ec;
-  if (trial.attempt() == 1) fs::remove(checkpoint, ec);  // a leftover of another study: never resume it
+  if (trial.attempt() == 1) {
+    // A leftover of another study: never resume it, nor fall back to its previous copy.
+    fs::remove(checkpoint, ec);
+    fs::remove(previous_copy(checkpoint), ec);
+  }
 
   run.trainer.should_stop = [&trial](const EpochStats& e) {
     trial.report(e.epoch, e.val_loss);
@@ -57,7 +63,10 @@ double Vgg16Objective::operator()(TrialContext& trial) const {
     if (trial.intermediate().count(e.epoch) == 0) trial.report(e.epoch, e.val_loss);
   }
   save_classifier(result.model, result.class_names, run.output_dir / ("early_stopping_vgg16_model_trial" + n + ".pt"));
-  if (!options_.keep_checkpoints) fs::remove(checkpoint, ec);
+  if (!options_.keep_checkpoints) {
+    fs::remove(checkpoint, ec);
+    fs::remove(previous_copy(checkpoint), ec);
+  }
 
   if (!options_.mean_val_loss) return result.training.best_val_loss;
   double sum = 0;

@@ -4,6 +4,7 @@
 #include <galaxyzoo/atomic_output.hpp>
 #include <galaxyzoo/error.hpp>
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kaggle_fixture.hpp"
@@ -53,6 +54,39 @@ BOOST_AUTO_TEST_CASE(read_only_folder_is_reported, *boost::unit_test::preconditi
   BOOST_CHECK_THROW(gz::write_file_atomically(dir / "ro" / "a.txt", "x"), gz::IoError);
   BOOST_CHECK_THROW(gz::StagingDirectory(dir / "ro" / "out"), gz::IoError);
   fs::permissions(dir / "ro", fs::perms::owner_all);
+}
+
+BOOST_AUTO_TEST_CASE(temporaries_of_killed_writers_are_removed) {
+  TempDir dir;
+  char host[256] = {};
+  BOOST_REQUIRE(::gethostname(host, sizeof host - 1) == 0);
+  const pid_t gone = ::fork();
+  if (gone == 0) ::_exit(0);
+  int status = 0;
+  ::waitpid(gone, &status, 0);
+  const std::string me = std::to_string(::getpid());
+  const std::string dead = std::to_string(gone);
+  const std::vector<std::string> names = {
+      ".a.pt.tmp-" + std::string(host) + "-" + dead + "-0123abcd",           // killed here: removed
+      ".a.pt.tmp-" + std::string(host) + "-" + me + "-0123abcd",             // alive (this process)
+      ".a.pt.tmp-" + std::string(host) + "-elsewhere-" + dead + "-0123abcd", // another host
+      ".a.pt.tmp-garbage",                                                  // not ours to judge
+      ".b.pt.tmp-" + std::string(host) + "-" + dead + "-0123abcd",           // another file's
+  };
+  for (const auto& name : names) write_text(dir / name, "partial");
+  BOOST_TEST(gz::remove_abandoned_temporaries(dir / "a.pt") == 1u);
+  BOOST_TEST(!fs::exists(dir / names[0]));
+  for (std::size_t i = 1; i < names.size(); ++i) BOOST_TEST(fs::exists(dir / names[i]), names[i]);
+  // A whole folder at once, staging folders included.
+  fs::create_directories(dir / (".data.staging-" + std::string(host) + "-" + dead + "-0123abcd") / "images");
+  write_text(dir / (".c.jpg.tmp-" + std::string(host) + "-" + dead + "-0123abcd"), "partial");
+  BOOST_TEST(gz::remove_abandoned_temporaries_in(dir.path()) == 3u);  // b.pt's, c.jpg's, the staging folder
+  for (std::size_t i = 1; i < 4; ++i) BOOST_TEST(fs::exists(dir / names[i]), names[i]);
+  BOOST_TEST(!fs::exists(dir / names[4]));
+  // The names this library gives its own temporaries are understood: none is left
+  // beside a file after a write.
+  gz::write_file_atomically(dir / "a.pt", "whole");
+  BOOST_TEST(gz::remove_abandoned_temporaries(dir / "a.pt") == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(staging_directory_appears_only_on_commit) {

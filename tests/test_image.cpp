@@ -377,6 +377,36 @@ BOOST_AUTO_TEST_CASE(a_crop_larger_than_the_image_names_the_file_and_both_sizes)
   BOOST_TEST(read_centred(dir / "small.png", 100, 80).pixels == noise(100, 80, 3).pixels);
 }
 
+BOOST_AUTO_TEST_CASE(images_over_the_pixel_limit_are_refused_before_decoding) {
+  TempDir dir;
+  gz::write_jpeg(noise(100, 80, 3), dir / "small.jpg");
+  gz::write_png(noise(100, 80, 3), dir / "small.png");
+  gz::ReadOptions limited;
+  limited.max_pixels = 100 * 80 - 1;
+  for (const char* name : {"small.jpg", "small.png"}) {
+    try {
+      gz::read_image(dir / name, limited);
+      BOOST_ERROR("no error for an image over the pixel limit");
+    } catch (const gz::Error& e) {
+      const std::string what = e.what();
+      BOOST_TEST(what.find(name) != std::string::npos, what);
+      BOOST_TEST(what.find("100 x 80 pixels is larger than the limit of 7999") != std::string::npos, what);
+    }
+    limited.max_pixels = 100 * 80;
+    BOOST_TEST(gz::read_image(dir / name, limited).width == 100);
+    limited.max_pixels = 100 * 80 - 1;
+  }
+  // A JPEG header claiming 60000 x 60000 with the data of 100 x 80: refused from the
+  // header, before anything is allocated for the pixels.
+  std::string bytes = gz::testing::read_text(dir / "small.jpg");
+  const auto sof = bytes.find("\xff\xc0");
+  BOOST_REQUIRE(sof != std::string::npos);
+  bytes[sof + 5] = bytes[sof + 7] = static_cast<char>(0xea);
+  bytes[sof + 6] = bytes[sof + 8] = static_cast<char>(0x60);
+  gz::testing::write_text(dir / "huge.jpg", bytes);
+  BOOST_CHECK_THROW(gz::read_image(dir / "huge.jpg"), gz::Error);
+}
+
 // ---------------------------------------------------------------------------------------
 // read_image: libvips formats
 

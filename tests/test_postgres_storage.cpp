@@ -126,6 +126,12 @@ BOOST_AUTO_TEST_CASE(claims_up_to_the_total_and_stores_everything, *utf::precond
              "double precision|bigint\n");
 }
 
+BOOST_AUTO_TEST_CASE(a_trial_whose_worker_process_exited_is_taken_over_at_once, *utf::precondition(have_server)) {
+  const Schema schema("gz_exited");
+  gz::PostgresStorage s(schema.url);
+  gz::testing::check_exited_worker_take_over(s);
+}
+
 BOOST_AUTO_TEST_CASE(a_stale_trial_is_taken_over_with_the_same_parameters, *utf::precondition(have_server)) {
   const Schema schema("gz_stale");
   CountingSampler sampler;

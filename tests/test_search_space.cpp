@@ -216,6 +216,10 @@ BOOST_AUTO_TEST_CASE(malformed_json_reports_the_line) {
   BOOST_TEST(std::string(e.what()).find("malformed JSON") != std::string::npos);
   const InputError not_object = input_error_of("[1, 2]");
   BOOST_TEST(std::string(not_object.what()).find("expected an object of parameters") != std::string::npos);
+  // A number beyond double's range (found by fuzzing: it escaped as the JSON library's
+  // own exception).
+  const InputError overflow = input_error_of("{\"lr\": {\"type\": \"float\", \"low\": 1e888}}");
+  BOOST_TEST(std::string(overflow.what()).find("number overflow") != std::string::npos, overflow.what());
 }
 
 BOOST_AUTO_TEST_CASE(building_in_code_rejects_bad_parameters) {

@@ -62,6 +62,12 @@ BOOST_AUTO_TEST_CASE(a_stale_trial_is_taken_over_with_the_same_parameters) {
   gz::testing::check_stale_take_over(a, b);
 }
 
+BOOST_AUTO_TEST_CASE(a_trial_whose_worker_process_exited_is_taken_over_at_once) {
+  TempDir dir;
+  gz::SqliteStorage s(dir / "study.db");
+  gz::testing::check_exited_worker_take_over(s);
+}
+
 BOOST_AUTO_TEST_CASE(a_released_trial_is_claimed_again_at_once) {
   TempDir dir;
   CountingSampler sampler;
@@ -117,7 +123,9 @@ BOOST_AUTO_TEST_CASE(a_file_that_is_not_sqlite_is_a_clear_error) {
   TempDir dir;
   const std::string garbage(4096, 'x');
   write_text(dir / "junk.db", "This is not a database.\n" + garbage);
-  check_error([&] { gz::open_storage((dir / "junk.db").string())->open_study(study_config()); }, "is not a valid SQLite database");
+  check_error([&] { gz::open_storage((dir / "junk.db").string())->open_study(study_config()); },
+              "junk.db': not a valid SQLite database (file is not a database); there is no previous copy");
+  BOOST_CHECK_THROW(gz::SqliteStorage(dir / "junk.db"), gz::CorruptFileError);
   BOOST_TEST((read_text(dir / "junk.db") == "This is not a database.\n" + garbage));
   // A truncated study: the header survives, the pages do not.
   {
@@ -126,8 +134,59 @@ BOOST_AUTO_TEST_CASE(a_file_that_is_not_sqlite_is_a_clear_error) {
   }
   const std::string whole = read_text(dir / "cut.db");
   write_text(dir / "cut.db", whole.substr(0, 100) + std::string(whole.size() - 100, '\x5a'));
-  BOOST_CHECK_THROW(gz::SqliteStorage(dir / "cut.db").open_study(study_config()), gz::Error);
+  BOOST_CHECK_THROW(gz::SqliteStorage(dir / "cut.db").open_study(study_config()), gz::CorruptFileError);
   BOOST_CHECK_THROW(gz::SqliteStorage(dir.path()), gz::IoError);
+}
+
+BOOST_AUTO_TEST_CASE(a_damaged_study_continues_from_the_copy_after_the_last_finished_trial) {
+  TempDir dir;
+  const auto file = dir / "study.db";
+  CountingSampler sampler;
+  {
+    gz::SqliteStorage storage(file);
+    storage.open_study(study_config());
+    for (std::int64_t n = 0; n < 2; ++n) {
+      BOOST_REQUIRE(storage.claim_trial(claim_options(4), sampler));
+      BOOST_REQUIRE(storage.finish_trial(n, "w1", gz::TrialState::complete, 0.5 + static_cast<double>(n)));
+    }
+    BOOST_REQUIRE(storage.claim_trial(claim_options(4), sampler));  // trial 2, running
+    BOOST_TEST(storage.recovery_notice().empty());
+  }
+  BOOST_REQUIRE(std::filesystem::exists(gz::previous_study_copy(file)));
+  const std::string whole = read_text(file);
+  // Each kind of damage: truncated to half, random bytes after the first page (bytes in
+  // a page's free space would harm nothing, and SQLite rightly finds nothing), all
+  // zeros, nothing at all.
+  std::string scrambled = whole;
+  for (std::size_t i = 4096; i < whole.size(); ++i) scrambled[i] = static_cast<char>(i * 131 % 251);
+  for (const std::string& damaged : {whole.substr(0, whole.size() / 2), scrambled, std::string(whole.size(), '\0'),
+                                     std::string()}) {
+    write_text(file, damaged);
+    gz::SqliteStorage storage(file);
+    BOOST_TEST(storage.recovery_notice().find("continued from its copy") != std::string::npos, storage.recovery_notice());
+    BOOST_TEST(storage.recovery_notice().find("study.db.damaged") != std::string::npos);
+    BOOST_TEST((read_text(dir / "study.db.damaged") == damaged));
+    storage.open_study(study_config());
+    const auto records = storage.records();
+    BOOST_REQUIRE_EQUAL(records.size(), 2u);  // the running trial 2 came after the copy
+    BOOST_TEST(*records[1].trial.value == 1.5);
+    BOOST_TEST(storage.claim_trial(claim_options(4), sampler)->trial.number == 2);
+  }
+  // The previous copy damaged too: a clear error, nothing replaced.
+  write_text(file, "garbage");
+  write_text(gz::previous_study_copy(file), "garbage");
+  check_error([&] { gz::SqliteStorage storage(file); }, "its previous copy is");
+  BOOST_TEST(read_text(file) == "garbage");
+  // Without previous copies, nothing to fall back to.
+  gz::SqliteStorageOptions no_copies;
+  no_copies.keep_previous = false;
+  {
+    gz::SqliteStorage storage(dir / "plain.db", no_copies);
+    storage.open_study(study_config());
+    storage.claim_trial(claim_options(4), sampler);
+    storage.finish_trial(0, "w1", gz::TrialState::complete, 0.5);
+  }
+  BOOST_TEST(!std::filesystem::exists(gz::previous_study_copy(dir / "plain.db")));
 }
 
 BOOST_AUTO_TEST_CASE(rollback_journal_mode) {

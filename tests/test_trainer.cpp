@@ -4,6 +4,7 @@
 #include <galaxyzoo/error.hpp>
 #include <galaxyzoo/image.hpp>
 #include <galaxyzoo/random.hpp>
+#include <galaxyzoo/sealed_file.hpp>
 #include <galaxyzoo/trainer.hpp>
 
 #include <algorithm>
@@ -136,6 +137,51 @@ BOOST_FIXTURE_TEST_CASE(a_run_stopped_mid_epoch_resumes_to_the_same_weights, Dat
   BOOST_TEST(same_weights(third.model(), reference.model()));
 }
 
+BOOST_FIXTURE_TEST_CASE(damaged_checkpoint_falls_back_to_the_previous_one, Data) {
+  const auto train_images = gz::list_labeled_images(dir.path(), {"train"});
+  const auto val_images = gz::list_labeled_images(dir.path(), {"val"});
+  gz::ImageLoader train(train_images, loader_options(true));
+  gz::ImageLoader val(val_images, loader_options(false));
+  auto options = quick(3);
+  options.patience = 0;
+  options.checkpoint = dir / "reference.ckpt";
+  gz::Trainer reference(small_model(1), options);
+  const auto full = reference.fit(train, &val);
+
+  // Stopped after the second epoch: the checkpoint says "start epoch 2", its previous
+  // copy "start epoch 1". Then the checkpoint is damaged (one flipped byte).
+  options.checkpoint = dir / "damaged.ckpt";
+  auto stopping = options;
+  stopping.on_epoch = [](const gz::EpochStats& e) {
+    if (e.epoch == 1) gz::request_stop();
+  };
+  const auto part = gz::Trainer(small_model(1), stopping).fit(train, &val);
+  gz::clear_stop_request();
+  BOOST_REQUIRE(part.interrupted);
+  BOOST_REQUIRE(std::filesystem::exists(gz::previous_copy(options.checkpoint)));
+  std::string bytes = gz::testing::read_text(options.checkpoint);
+  bytes[bytes.size() / 2] ^= 0x40;
+  gz::testing::write_text(options.checkpoint, bytes);
+
+  std::vector<std::string> notices;
+  options.on_notice = [&](const std::string& line) { notices.push_back(line); };
+  gz::Trainer resumed(small_model(5), options);
+  const auto rest = resumed.fit(train, &val);
+  BOOST_TEST(rest.resumed);
+  BOOST_TEST(rest.recovered_checkpoint.find("checksum mismatch") != std::string::npos);
+  BOOST_REQUIRE(notices.size() == 1u);
+  BOOST_TEST(notices[0].find("damaged.ckpt.previous") != std::string::npos);
+  // Epoch 1 was trained again from the previous copy, to the same end.
+  BOOST_REQUIRE(rest.history.size() == full.history.size());
+  BOOST_TEST(rest.history.back().val_loss == full.history.back().val_loss);
+  BOOST_TEST(same_weights(resumed.model(), reference.model()));
+
+  // Both copies damaged: an error naming the checkpoint.
+  gz::testing::write_text(options.checkpoint, "garbage");
+  gz::testing::write_text(gz::previous_copy(options.checkpoint), "garbage");
+  BOOST_CHECK_THROW(gz::Trainer(small_model(5), options).fit(train, &val), gz::CorruptFileError);
+}
+
 BOOST_FIXTURE_TEST_CASE(early_stopping_keeps_the_best_epoch, Data) {
   gz::ImageLoader train(gz::list_labeled_images(dir.path(), {"train"}), loader_options(true));
   gz::ImageLoader val(gz::list_labeled_images(dir.path(), {"val"}), loader_options(false));
@@ -190,13 +236,15 @@ BOOST_FIXTURE_TEST_CASE(bad_checkpoints_and_options_are_errors, Data) {
   } catch (const gz::Error& e) {
     BOOST_TEST(std::string(e.what()).find("belongs to another model") != std::string::npos);
   }
+  // Damaged, with no previous copy to fall back to.
   gz::testing::write_text(dir / "corrupt.ckpt", gz::testing::read_text(dir / "three.ckpt").substr(0, 5000));
   options.checkpoint = dir / "corrupt.ckpt";
   try {
     gz::Trainer(small_model(1), options).fit(train);
     BOOST_FAIL("no error for a truncated checkpoint");
-  } catch (const gz::Error& e) {
+  } catch (const gz::CorruptFileError& e) {
     BOOST_TEST(std::string(e.what()).find("corrupt.ckpt") != std::string::npos);
+    BOOST_TEST(std::string(e.what()).find("truncated") != std::string::npos);
   }
   options = quick(0);
   BOOST_CHECK_THROW(gz::Trainer(small_model(1), options), gz::Error);

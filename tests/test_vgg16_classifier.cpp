@@ -2,6 +2,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <galaxyzoo/error.hpp>
+#include <galaxyzoo/sealed_file.hpp>
 #include <galaxyzoo/vgg16_classifier.hpp>
 #include <torch/serialize.h>
 
@@ -79,6 +80,11 @@ BOOST_AUTO_TEST_CASE(invalid_options_are_rejected) {
   BOOST_CHECK_THROW(gz::VGG16Classifier(small().image_size(100)), gz::Error);
   BOOST_CHECK_THROW(gz::VGG16Classifier(gz::VGG16ClassifierOptions(1).image_size(64)), gz::Error);
   BOOST_CHECK_THROW(gz::VGG16Classifier(small().freeze_before(32)), gz::Error);
+  BOOST_CHECK_THROW(gz::VGG16Classifier(small().hidden1(0)), gz::Error);
+  BOOST_CHECK_THROW(gz::VGG16Classifier(small().dropout2(1.0)), gz::Error);
+  // Sizes that could not be allocated are refused before trying (model files carry
+  // these options, so a damaged one must not allocate terabytes).
+  BOOST_CHECK_THROW(gz::VGG16Classifier(small().image_size(32 * 4096).hidden1(4096)), gz::Error);
 }
 
 BOOST_AUTO_TEST_CASE(features_weights_load_by_name_and_are_checked) {
@@ -128,17 +134,25 @@ BOOST_AUTO_TEST_CASE(saved_classifier_loads_with_options_names_and_weights) {
   BOOST_TEST(torch::allclose(model->forward(x), loaded.model->forward(x)));
 
   BOOST_CHECK_THROW(gz::save_classifier(model, {"a", "b"}, dir / "bad.gzm"), gz::Error);
-  gz::testing::write_text(dir / "corrupt.gzm", gz::testing::read_text(dir / "model.gzm").substr(0, 1000));
-  BOOST_CHECK_THROW(gz::load_classifier(dir / "corrupt.gzm"), gz::Error);
-  // A valid LibTorch archive that is not a classifier.
+  // Damage is found by the seal, before LibTorch parses anything.
+  const std::string bytes = gz::testing::read_text(dir / "model.gzm");
+  gz::testing::write_text(dir / "corrupt.gzm", bytes.substr(0, 1000));
+  BOOST_CHECK_THROW(gz::load_classifier(dir / "corrupt.gzm"), gz::CorruptFileError);
+  std::string flipped = bytes;
+  flipped[flipped.size() / 3] ^= 1;
+  gz::testing::write_text(dir / "flipped.gzm", flipped);
+  BOOST_CHECK_THROW(gz::load_classifier(dir / "flipped.gzm"), gz::CorruptFileError);
+  // A bare LibTorch archive (not sealed), and a sealed one that is not a classifier.
   torch::serialize::OutputArchive other;
   other.write("something", torch::zeros({2}));
   other.save_to((dir / "other.pt").string());
+  BOOST_CHECK_THROW(gz::load_classifier(dir / "other.pt"), gz::CorruptFileError);
+  gz::write_sealed_file(dir / "sealed_other.pt", gz::testing::read_text(dir / "other.pt"));
   try {
-    gz::load_classifier(dir / "other.pt");
+    gz::load_classifier(dir / "sealed_other.pt");
     BOOST_FAIL("no error for another archive");
   } catch (const gz::Error& e) {
-    BOOST_TEST(std::string(e.what()).find("not a galaxyzoo VGG16 classifier file") != std::string::npos);
+    BOOST_TEST(std::string(e.what()).find("sealed_other.pt': classifier file: key 'format': missing") != std::string::npos);
   }
 }
 

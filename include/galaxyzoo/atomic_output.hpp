@@ -16,14 +16,38 @@
 ///                     // it was untouched, and an exception removes the staging folder
 /// @endcode
 
+#include <cstddef>
 #include <filesystem>
+#include <functional>
+#include <initializer_list>
 #include <string_view>
 
 namespace galaxyzoo {
 
-/// Writes @p content to @p path atomically (temporary file, fsync, rename).
+/// Writes @p content to @p path atomically (temporary file, fsync, rename). If given,
+/// @p before_rename runs once the temporary file is whole and on disk, just before the
+/// rename (write_sealed_file() keeps the file being replaced there); if it throws, the
+/// temporary file is removed and the exception goes on.
 /// @throws IoError naming the path if any step fails; the destination is then unchanged.
-void write_file_atomically(const std::filesystem::path& path, std::string_view content);
+void write_file_atomically(const std::filesystem::path& path, std::string_view content,
+                           const std::function<void()>& before_rename = {});
+
+/// As above, the file being @p parts one after the other (no copy joins them).
+void write_file_atomically(const std::filesystem::path& path, std::initializer_list<std::string_view> parts,
+                           const std::function<void()>& before_rename = {});
+
+/// Removes the temporary files beside @p path that writes of it by processes of this
+/// host left behind when they were killed (`.NAME.tmp-HOST-PID-...` whose process is
+/// gone). Temporaries of live processes, and of other hosts, are left alone.
+/// write_sealed_file() calls it, as checkpoints are large and written often.
+/// @return how many files were removed.
+std::size_t remove_abandoned_temporaries(const std::filesystem::path& path);
+
+/// As remove_abandoned_temporaries(), for every file in @p folder at once, and staging
+/// folders too: one pass over the folder, as preprocessing and augmentation do before
+/// they write thousands of files there. StagingDirectory does the same for the staging
+/// folders of its destination. @return how many entries were removed.
+std::size_t remove_abandoned_temporaries_in(const std::filesystem::path& folder);
 
 /// A temporary folder beside a destination folder that becomes it on commit().
 class StagingDirectory {

@@ -68,4 +68,13 @@ class IoError : public Error {
   std::filesystem::path path_;
 };
 
+/// A file that exists but whose content is damaged: truncated, torn by a crash in the
+/// middle of a write, or with flipped bytes (a sealed file's checksum, sealed_file.hpp;
+/// a study database's integrity check, sqlite_storage.hpp). Where an older copy is kept
+/// the library falls back to it; this error means there was none, or it was damaged too.
+class CorruptFileError : public IoError {
+ public:
+  using IoError::IoError;
+};
+
 }  // namespace galaxyzoo

@@ -9,7 +9,8 @@
 /// same storage share the work without ever running a trial twice. While a trial runs,
 /// a thread refreshes its heartbeat every heartbeat_seconds; a trial whose heartbeat is
 /// older than grace_seconds (its process was killed) is taken over by the next claim and
-/// re-run with the same number and parameters.
+/// re-run with the same number and parameters; at once, without waiting, when its worker
+/// was a process of this host that no longer exists (a run killed and restarted).
 ///
 /// The objective gets a TrialContext: the trial's parameters and number, report() for
 /// the value after each epoch (stored at once, for the pruner and for the record) and
@@ -19,6 +20,9 @@
 ///    is the last reported value;
 ///  - failed: it threw any other exception or returned NaN; the message is stored, and a
 ///    failed trial does not count towards the total (another trial replaces it).
+/// An IoError from the objective (a full disk, an unreadable file: the machine's fault,
+/// not the parameters') fails no trial: the trial is handed back, and run() rethrows the
+/// error; the next run re-runs the trial first.
 /// A stop request (request_stop(), SIGTERM through install_stop_handler()) ends the
 /// search: the objective should throw TrialInterrupted (or return), the unfinished trial
 /// is handed back to the study, and the next run re-runs it first.
@@ -173,7 +177,7 @@ class HpoSearch {
 
   /// Claims and runs trials until the study has enough finished trials or a stop is
   /// requested. @throws Error after max_failures failed trials (each is recorded), or on
-  /// a storage failure; the trial then running is handed back.
+  /// a storage failure; IoError from the objective. The trial then running is handed back.
   HpoResult run(const Objective& objective);
 
   /// The study's storage.

@@ -60,6 +60,10 @@ struct ReadOptions {
   int crop_height = 0;            ///< > 0 together with crop_width
   Stretch stretch = Stretch::asinh;  ///< for data of more than 8 bits
   double asinh_softening = 0.02;  ///< s of Stretch::asinh, as a fraction of the data range
+  /// Files of more pixels (width x height as stored) are refused before decoding, so
+  /// that a damaged header cannot make the reader allocate gigabytes (0: no limit). The
+  /// default, 100 million, is 10000 x 10000; Galaxy Zoo cutouts are 424 x 424.
+  std::int64_t max_pixels = 100'000'000;
 };
 
 /// The file as stored, before any crop.
@@ -81,7 +85,7 @@ struct ImageInfo {
 /// its pixels equal those of the same region of a whole decode. FITS images come the
 /// way astronomers view them: the first row of the data at the bottom.
 /// @throws IoError naming the file and the reason; Error naming the file and both sizes if
-///         the crop is larger than the image.
+///         the crop is larger than the image or the image larger than max_pixels.
 Image read_image(const std::filesystem::path& path, const ReadOptions& options = {}, ImageInfo* info = nullptr);
 
 /// @p image resampled to @p width x @p height (libvips' resize: area averaging when

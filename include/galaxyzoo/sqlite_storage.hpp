@@ -32,18 +32,30 @@
 
 namespace galaxyzoo {
 
+/// Where SqliteStorage keeps the copy of @p file made after the last finished trial:
+/// `FILE.previous`.
+std::filesystem::path previous_study_copy(const std::filesystem::path& file);
+
 /// Options of SqliteStorage.
 struct SqliteStorageOptions {
   int busy_timeout_ms = 60000;  ///< how long a write waits for another process's transaction
   bool wal = true;              ///< WAL journal (false: rollback journal, for NFS and the like)
   bool synchronous_full = false;///< fsync every commit (false: WAL's NORMAL, safe against process kills, may lose the last commits on power loss)
+  /// After each finished trial, copy the database to previous_study_copy() (SQLite's
+  /// online backup: a consistent snapshot). Opening a damaged database (truncated,
+  /// overwritten, not SQLite, failing its integrity check) then continues from that copy,
+  /// keeping the damaged file as `FILE.damaged`, and recovery_notice() says so.
+  bool keep_previous = true;
 };
 
 /// A study in a SQLite file; see the file comment.
 class SqliteStorage : public StudyStorage {
  public:
-  /// Opens (creating if missing) @p file. Nothing is written until open_study().
-  /// @throws IoError if the file cannot be opened; Error if it is not a SQLite database.
+  /// Opens (creating if missing) @p file and checks it (PRAGMA quick_check). A damaged
+  /// file is replaced by its previous copy (SqliteStorageOptions::keep_previous); else
+  /// nothing is written until open_study().
+  /// @throws IoError if the file cannot be opened; CorruptFileError naming it if it is
+  ///         damaged or not SQLite and there is no sound previous copy.
   explicit SqliteStorage(std::filesystem::path file, SqliteStorageOptions options = {});
   /// Closes the file.
   ~SqliteStorage() override;
@@ -63,6 +75,7 @@ class SqliteStorage : public StudyStorage {
 
   /// The database file.
   const std::filesystem::path& file() const noexcept;
+  std::string recovery_notice() const override;
 
  private:
   struct Impl;

@@ -13,8 +13,10 @@
 /// - open_study() creates the study or checks that the stored one is the same (name,
 ///   search space, schema version); a mismatch throws and changes nothing.
 /// - claim_trial() atomically hands a worker the next trial to run: first a running trial
-///   whose heartbeat is older than the grace period (its worker died; it is re-run with
-///   the same number and parameters, its intermediate values cleared), else, while the
+///   whose heartbeat is older than the grace period, or whose worker (named
+///   "host:pid:..." as HpoSearch names them) was a process of this host that has exited
+///   (its worker died; it is re-run with the same number and parameters, its
+///   intermediate values cleared), else, while the
 ///   finished (complete or pruned) plus live running trials are fewer than the total, a
 ///   new trial with parameters from the sampler, else nothing.
 /// - While a worker runs a trial it calls heartbeat(); report() stores intermediate
@@ -125,6 +127,10 @@ class StudyStorage {
 
   /// Every trial with its bookkeeping, by number.
   virtual std::vector<TrialRecord> records() = 0;
+
+  /// Non-empty if opening the storage recovered from damage (SqliteStorage: a damaged
+  /// file replaced by its previous copy): what happened, for the user to read.
+  virtual std::string recovery_notice() const { return {}; }
 };
 
 /// Opens the storage at @p url: "sqlite:///relative/path.db" or "sqlite:////absolute/path.db"

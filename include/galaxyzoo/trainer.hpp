@@ -6,8 +6,10 @@
 /// and their own learning rates, cross-entropy loss (optionally class-weighted), early
 /// stopping on the validation loss that keeps the best weights. After every epoch the
 /// whole state (model, optimiser, epoch, early-stopping state, best weights, history, the
-/// random generator) is written atomically to the checkpoint file; a run killed at any
-/// moment resumes from it, and on the CPU with a fixed seed ends with the same weights
+/// random generator) is written atomically to the checkpoint file, a sealed file
+/// (sealed_file.hpp) whose previous version is kept beside it as `CHECKPOINT.previous`;
+/// a run killed at any moment resumes from it (from the previous version if the
+/// checkpoint is found damaged; the previous version is deleted once training finishes), and on the CPU with a fixed seed ends with the same weights
 /// as a run that was never interrupted. A stop request (request_stop(), e.g. from
 /// the SIGTERM handler that install_stop_handler() installs, as a cluster's wall-time
 /// limit sends) checkpoints in the middle of the epoch and returns.
@@ -68,6 +70,9 @@ struct TrainerOptions {
   bool mixed_precision = false;
   /// Called after each epoch, e.g. to print it.
   std::function<void(const EpochStats&)> on_epoch;
+  /// Called with a line for the user when fit() recovers from something without failing:
+  /// a damaged checkpoint replaced by its previous copy. Empty: not called.
+  std::function<void(const std::string&)> on_notice;
   /// Called after each training batch with (batch, batches per epoch, images/s so far).
   std::function<void(std::size_t, std::size_t, double)> on_batch;
   /// Called after each epoch (after on_epoch); returning true ends training there, as
@@ -102,6 +107,9 @@ struct TrainingResult {
   bool stopped_by_callback = false; ///< TrainerOptions::should_stop returned true
   bool interrupted = false;         ///< a stop was requested: resume from the checkpoint
   bool resumed = false;             ///< the run started from a checkpoint
+  /// Non-empty when the checkpoint was damaged (this says how) and training resumed from
+  /// the copy kept before its last write instead (previous_copy() of sealed_file.hpp).
+  std::string recovered_checkpoint;
 };
 
 /// Trains a classifier; see the file comment.
@@ -114,8 +122,8 @@ class Trainer {
   /// Trains on @p train, early-stopping on @p val (nullptr: train all epochs, keep the
   /// last weights). Resumes from the checkpoint file if it exists. At the end the model
   /// holds the best weights, in eval mode.
-  /// @throws Error if the checkpoint is corrupt or belongs to another model; IoError if
-  ///         it cannot be written.
+  /// @throws CorruptFileError if the checkpoint is damaged and there is no good previous
+  ///         copy; Error if it belongs to another model; IoError if it cannot be written.
   TrainingResult fit(ImageLoader& train, ImageLoader* val = nullptr);
 
   /// Mean loss and accuracy of the model on @p data (no gradients, eval mode). With

@@ -207,6 +207,36 @@ inline void check_stale_take_over(StudyStorage& a, StudyStorage& b) {
   BOOST_TEST(*a.records()[0].trial.value == 0.25);
 }
 
+// A worker name as HpoSearch makes them: "host:pid:random".
+inline std::string worker_name(const std::string& host, pid_t pid) { return host + ":" + std::to_string(pid) + ":0badcafe"; }
+
+// A running trial whose worker was a process of this host that has exited is taken over
+// at once, however long the grace period; one of another host, or of a live process,
+// waits for the grace period.
+inline void check_exited_worker_take_over(StudyStorage& s) {
+  CountingSampler sampler;
+  s.open_study(study_config());
+  char host[256] = {};
+  BOOST_REQUIRE(::gethostname(host, sizeof host - 1) == 0);
+  const pid_t exited = ::fork();
+  if (exited == 0) ::_exit(0);
+  int status = 0;
+  ::waitpid(exited, &status, 0);
+  const std::string dead = worker_name(host, exited);
+  const std::string remote = worker_name(std::string(host) + "-elsewhere", exited);
+  const std::string alive = worker_name(host, ::getppid());
+  for (const auto& worker : {remote, alive, dead}) BOOST_REQUIRE(s.claim_trial(claim_options(4, worker), sampler));
+  // Trials 0 (another host) and 1 (a live process) stay theirs; trial 2's worker is gone.
+  const auto taken = s.claim_trial(claim_options(4, "B", /*grace=*/3600), sampler);
+  BOOST_REQUIRE(taken.has_value());
+  BOOST_TEST(taken->trial.number == 2);
+  BOOST_TEST(taken->resumed);
+  const auto next = s.claim_trial(claim_options(4, "B", 3600), sampler);
+  BOOST_REQUIRE(next.has_value());
+  BOOST_TEST(next->trial.number == 3);  // a new trial: 0 and 1 are not taken
+  BOOST_TEST(!next->resumed);
+}
+
 // Two worker processes run HpoSearch @p o (a study of parameters x in [0, 1] and a
 // categorical, o.trials = 24) at once; each logs its calls to @p log. Checks that every
 // trial ran exactly once, both took part, and the stored values match the stored

@@ -1,0 +1,119 @@
+// Writes the seed corpora of the fuzz targets from the project's own generated files:
+//   make_fuzz_corpus OUTPUT_DIR
+// makes OUTPUT_DIR/{vote_table,image,search_space,model_file,torch_archive}/, each a few
+// small, valid inputs (a rendered galaxy as JPEG, grey JPEG, PNG, 16-bit PNG and FITS; a
+// vote table; the search spaces; a sealed model file and its payload).
+#include <torch/serialize/output-archive.h>
+#include <torch/types.h>
+#include <vips/vips8>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "galaxyzoo/galaxy_renderer.hpp"
+#include "galaxyzoo/image.hpp"
+#include "galaxyzoo/random.hpp"
+#include "galaxyzoo/sealed_file.hpp"
+#include "galaxyzoo/search_space.hpp"
+#include "galaxyzoo/synthetic_galaxy.hpp"
+#include "galaxyzoo/vote_table.hpp"
+
+namespace fs = std::filesystem;
+namespace gz = galaxyzoo;
+
+namespace {
+
+void write_bytes(const fs::path& path, std::string_view bytes) {
+  std::ofstream(path, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+std::string read_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+void images(const fs::path& dir) {
+  gz::Rng rng(3);
+  const gz::Image rgb = gz::render_galaxy(gz::random_galaxy_model(gz::GalaxyKind::spiral, rng, 24), 7, 24);
+  gz::write_jpeg(rgb, dir / "galaxy.jpg", 75);
+  gz::write_png(rgb, dir / "galaxy.png");
+  gz::Image grey(rgb.width, rgb.height, 1);
+  for (std::size_t i = 0; i < grey.pixels.size(); ++i) grey.pixels[i] = rgb.pixels[3 * i + 1];
+  gz::write_jpeg(grey, dir / "grey.jpg", 95);
+  // Data of more than 8 bits: a 16-bit PNG and a float FITS cutout.
+  const vips::VImage band = vips::VImage::new_from_file((dir / "grey.jpg").c_str()).cast(VIPS_FORMAT_USHORT) * 200;
+  band.cast(VIPS_FORMAT_USHORT).write_to_file((dir / "grey16.png").c_str());
+  (band.cast(VIPS_FORMAT_FLOAT) / 7.0).write_to_file((dir / "cutout.fits").c_str());
+}
+
+void vote_table(const fs::path& dir) {
+  gz::VoteTable table;
+  table.columns = gz::kaggle_vote_columns();
+  table.galaxy_ids = {100008, 100023, 100053};
+  table.fractions = gz::VoteTable::Matrix::Zero(3, static_cast<Eigen::Index>(table.columns.size()));
+  for (Eigen::Index r = 0; r < 3; ++r) {
+    table.fractions(r, 0) = 0.3 * static_cast<double>(r);
+    table.fractions(r, 1) = 1 - 0.3 * static_cast<double>(r);
+    table.fractions(r, 3) = 0.25;
+  }
+  gz::write_vote_table(dir / "training_solutions_rev1.csv", table);
+}
+
+void search_spaces(const fs::path& dir) {
+  write_bytes(dir / "vgg16_default.json", gz::SearchSpace::vgg16_default().to_json());
+  write_bytes(dir / "vgg16_from_scratch.json", gz::SearchSpace::vgg16_from_scratch().to_json());
+  write_bytes(dir / "all_kinds.json", R"({"layer": {"type": "categorical", "choices": [17, 21, 24]},
+ "lr": {"type": "float", "low": 1e-6, "high": 1e-2, "log": true},
+ "dropout": {"type": "float", "low": 0.0, "high": 0.5, "step": 0.1},
+ "units": {"type": "int", "low": 16, "high": 256, "step": 16},
+ "optimizer": {"type": "categorical", "choices": ["adam", "sgd"]}})");
+}
+
+// A small archive with the classifier file's keys (weights of the wrong shape: a full
+// VGG16 file is 60 MB): as a sealed file for fuzz_model_file, as the payload for
+// fuzz_torch_archive.
+void model_files(const fs::path& sealed_dir, const fs::path& payload_dir) {
+  torch::serialize::OutputArchive archive;
+  archive.write("format", c10::IValue(std::string("galaxyzoo.vgg16_classifier")));
+  archive.write("format_version", c10::IValue(std::int64_t{1}));
+  archive.write("num_classes", c10::IValue(std::int64_t{5}));
+  archive.write("image_size", c10::IValue(std::int64_t{32}));
+  archive.write("freeze_before", c10::IValue(std::int64_t{31}));
+  archive.write("hidden1", c10::IValue(std::int64_t{8}));
+  archive.write("hidden2", c10::IValue(std::int64_t{8}));
+  archive.write("dropout1", c10::IValue(0.5));
+  archive.write("dropout2", c10::IValue(0.5));
+  archive.write("class_names", c10::IValue(c10::List<std::string>({"a", "b", "c", "d", "e"})));
+  torch::serialize::OutputArchive weights;
+  weights.write("head.0.weight", torch::zeros({8, 4}));
+  archive.write("model", weights);
+  std::ostringstream payload;
+  archive.save_to(payload);
+  write_bytes(payload_dir / "classifier_keys.bin", payload.str());
+  gz::write_sealed_file(sealed_dir / "classifier_keys.pt", payload.str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::cerr << "usage: make_fuzz_corpus OUTPUT_DIR\n";
+    return 2;
+  }
+  if (VIPS_INIT(argv[0]) != 0) return 1;
+  try {
+    const fs::path out = argv[1];
+    for (const char* target : {"vote_table", "image", "search_space", "model_file", "torch_archive"}) {
+      fs::create_directories(out / target);
+    }
+    images(out / "image");
+    vote_table(out / "vote_table");
+    search_spaces(out / "search_space");
+    model_files(out / "model_file", out / "torch_archive");
+  } catch (const std::exception& e) {
+    std::cerr << "make_fuzz_corpus: " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
+}
