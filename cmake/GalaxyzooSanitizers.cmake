@@ -6,11 +6,15 @@
 #   GALAXYZOO_FUZZ      build the libFuzzer targets of fuzz/ (clang only); the library is
 #                       then compiled with coverage for the fuzzer as well.
 #
-# CMakePresets.json has ready-made presets: `cmake --preset asan`, `--preset tsan`.
+# CMakePresets.json has ready-made presets: `cmake --preset asan`, `--preset tsan`. They,
+# and scripts/test-sanitizers.sh, build with CMAKE_BUILD_TYPE=Sanitize: -O0, because
+# optimising takes most of the compile time of these builds (clang: 2.5x as long at
+# -O2) while the heavy computing happens in LibTorch and libvips, which are not rebuilt.
 # Third-party libraries (LibTorch, libvips, ...) are not instrumented: AddressSanitizer
 # and UndefinedBehaviorSanitizer check our code and what it passes to them;
-# ThreadSanitizer sees their locks through the pthread interceptors only, so its tests
-# run LibTorch and libvips on one thread each (tests/CMakeLists.txt).
+# ThreadSanitizer cannot see their own synchronisation (GLib's futex-based locks), so its
+# tests ignore their memory accesses (ignore_noninstrumented_modules) and run LibTorch
+# and libvips on one thread each (tests/sanitizers/tsan.supp says why).
 
 set(GALAXYZOO_SANITIZE "" CACHE STRING
     "Sanitizers to build with: 'address;undefined' or 'thread' (empty: none)")
@@ -31,7 +35,13 @@ if(GALAXYZOO_SANITIZE)
     message(FATAL_ERROR "GALAXYZOO_SANITIZE: thread and address cannot be combined")
   endif()
   list(JOIN GALAXYZOO_SANITIZE "," sanitizers)
-  list(APPEND galaxyzoo_sanitizer_flags -fsanitize=${sanitizers} -fno-omit-frame-pointer -g)
+  # Line tables are all a report's stack trace needs, and much cheaper to build than -g.
+  if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    set(line_tables -gline-tables-only)
+  else()
+    set(line_tables -g1)
+  endif()
+  list(APPEND galaxyzoo_sanitizer_flags -fsanitize=${sanitizers} -fno-omit-frame-pointer ${line_tables})
   if("undefined" IN_LIST GALAXYZOO_SANITIZE)
     # A report fails the program (and so the test) instead of scrolling past.
     list(APPEND galaxyzoo_sanitizer_flags -fno-sanitize-recover=undefined)
@@ -68,7 +78,7 @@ if("thread" IN_LIST GALAXYZOO_SANITIZE)
   # LibTorch's OpenMP pool and libvips' own threads are not instrumented: one thread each,
   # so that ThreadSanitizer judges the threads galaxyzoo starts itself.
   list(APPEND GALAXYZOO_SANITIZER_ENVIRONMENT
-       "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=${PROJECT_SOURCE_DIR}/tests/sanitizers/tsan.supp"
+       "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:ignore_noninstrumented_modules=1:suppressions=${PROJECT_SOURCE_DIR}/tests/sanitizers/tsan.supp"
        "OMP_NUM_THREADS=1" "VIPS_CONCURRENCY=1")
 endif()
 

@@ -32,7 +32,7 @@ configure() {
   shift
   local generator=()
   if command -v ninja >/dev/null && [ ! -f "$dir/CMakeCache.txt" ]; then generator=(-G Ninja); fi
-  CC=clang CXX=clang++ cmake -S "$root" -B "$dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  CC=clang CXX=clang++ cmake -S "$root" -B "$dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=Sanitize \
     -DGALAXYZOO_BUILD_EXAMPLES=OFF -DGALAXYZOO_BUILD_BENCH=OFF -DGALAXYZOO_BUILD_DOCS=OFF -DGALAXYZOO_INSTALL=OFF "$@"
 }
 

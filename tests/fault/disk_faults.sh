@@ -7,20 +7,20 @@
 #      half-written or temporary file left, and after space comes back a re-run whose
 #      folder equals a run on a normal disk byte for byte.
 #   2. train_model checkpointing: a checkpoint and its .previous copy on disk (SIGTERM
-#      once the second checkpoint is being written),
-#      then --resume with the disk full, with only part of a checkpoint's room, and with
-#      room for the checkpoints but not the final model: a clear error naming the file,
-#      the checkpoint and its .previous copy byte-identical to before, no temporary files;
+#      once the second checkpoint is being written), then --resume with the disk full and
+#      with only part of a checkpoint's room: a clear error naming the file, the
+#      checkpoint and its .previous copy byte-identical to before, no temporary files;
 #      once space is back --resume finishes with the same model file (cmp) and the same
-#      losses as an uninterrupted run.
+#      losses as an uninterrupted run, and the .previous copy is gone. Then (2c) no room
+#      for the final model of the finished run: a clear error, no file, and the model
+#      written once space is back equals the uninterrupted run's.
 #   3. vgg16_hpo study storage: one finished trial, then a full disk under the SQLite
 #      study (a) with the per-trial files elsewhere, (b) with them there too, and (c) a
 #      full disk under the per-trial files only: a clear error naming the database (or
 #      file), a database that passes PRAGMA integrity_check and keeps the finished trial;
-#      (a) also a read-only folder; (d) as (c) with 64 KiB free. Once space is back the
-#      study reaches 2 finished trials, in (a) and (b) with the same best parameters as
-#      an undisturbed search (in (c)/(d) a difference is only reported: the trials the
-#      full disk failed stay recorded as failed).
+#      (a) also a read-only folder; (d) as (c) with 64 KiB free. No trial is recorded as
+#      failed for a full disk. Once space is back the study reaches 2 finished trials
+#      with the same best parameters as an undisturbed search.
 #
 # How: the script re-executes itself in a private mount namespace (unshare; as root
 # `--mount`, else `--user --map-root-user --mount`) and mounts small tmpfs folders there.

@@ -18,9 +18,11 @@
 #     predictions, exp_results.csv, best parameters, losses and accuracies of the
 #     history), every artefact parses, the study database passes PRAGMA integrity_check,
 #     no trainer notice says a damaged checkpoint was replaced.
-# Reported, not failed on: temporary files left by the kills (.NAME.tmp-*, .NAME.staging-*,
-# .NAME.old-*, *.previous.link, SQLite journals), and how long restarted runs waited for
-# the heartbeat of a trial held by a killed worker to go stale.
+# Failed on too: a temporary file over 1 MB left at the end (a killed writer's checkpoint
+# or model file must be removed by the next write of that file).
+# Reported, not failed on: small temporary files left by the kills (.NAME.tmp-*,
+# .NAME.staging-*, .NAME.old-*, *.previous.link, SQLite journals), and how long restarted
+# runs waited for the heartbeat of a trial held by a killed worker to go stale.
 #
 #   kill_workflow.sh BIN_DIR WORK_DIR [SEEDS]     (SEEDS default "1 2": about 4 minutes on 2 cores)
 #   environment: KILL_WORKFLOW_MAX_KILLS (default 8), KILL_WORKFLOW_MIN / _MAX (fractions
@@ -326,6 +328,10 @@ for seed in $seeds; do
     echo "  seed $seed: leftover temporary files:"
     sed 's/^/    /' <<<"$leftovers"
   fi
+  # A killed writer's temporary is removed by the next write of the same file (or the
+  # next run of a step that writes a folder of files): none of checkpoint size may stay.
+  big=$(cd "$w" && find . -name '.*.tmp-*' -size +1M -printf '%p %s bytes\n')
+  [ -z "$big" ] || fail "seed $seed: large temporary files left behind: $big"
 
   # The end state equals the reference's and is intact.
   why=$(compare_with_reference "$w") || fail "seed $seed: after $kills kills: $why; logs: $work/seed$seed.log"
