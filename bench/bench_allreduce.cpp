@@ -3,9 +3,9 @@
 // VGG16Classifier). Start it as the ranks of a world (torchrun's variables); rank 0
 // prints JSON. bench/run_ddp_bench.py runs it beside the training figures.
 #include <CLI/CLI.hpp>
-#include <galaxyzoo/distributed.hpp>
-#include <galaxyzoo/error.hpp>
-#include <galaxyzoo/vgg16_classifier.hpp>
+#include <galaxyzoo/core/error.hpp>
+#include <galaxyzoo/model/distributed.hpp>
+#include <galaxyzoo/model/vgg16_classifier.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -15,9 +15,12 @@
 int main(int argc, char** argv) {
   CLI::App app{"Time the gradient all-reduce of data-parallel training."};
   int image_size = 64, freeze_before = 21, repeats = 10;
-  app.add_option("--image_size", image_size, "Network input side (sizes the head)")->capture_default_str();
-  app.add_option("--freeze_before", freeze_before, "features children before this index are frozen")->capture_default_str();
-  app.add_option("--repeats", repeats, "Timed all-reduces (after one untimed)")->capture_default_str();
+  app.add_option("--image_size", image_size, "Network input side (sizes the head)")
+      ->capture_default_str();
+  app.add_option("--freeze_before", freeze_before, "features children before this index are frozen")
+      ->capture_default_str();
+  app.add_option("--repeats", repeats, "Timed all-reduces (after one untimed)")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   try {
     auto dist = galaxyzoo::DistributedContext::from_environment();
@@ -36,13 +39,14 @@ int main(int argc, char** argv) {
       dist->barrier();
       const auto start = std::chrono::steady_clock::now();
       dist->allreduce_mean(grads);
-      seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+      seconds.push_back(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
     std::sort(seconds.begin(), seconds.end());
     if (dist->is_main()) {
       std::cout << "{\"world_size\": " << dist->world_size() << ", \"floats\": " << floats
-                << ", \"median_seconds\": " << seconds[seconds.size() / 2] << ", \"min_seconds\": " << seconds.front()
-                << "}\n";
+                << ", \"median_seconds\": " << seconds[seconds.size() / 2]
+                << ", \"min_seconds\": " << seconds.front() << "}\n";
     }
   } catch (const galaxyzoo::Error& e) {
     std::cerr << "bench_allreduce: error: " << e.what() << '\n';

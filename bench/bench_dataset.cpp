@@ -12,19 +12,19 @@
 //   read          read_vote_table(csv): read the file, parse and check 61,578 x 38 fields
 //   label_select  Dataset::select(table, ImageIndex::assume_all(...), defaults): the five
 //                 rules, the per-class counters and the image paths
-//   split         Splitter({seed 10, not stratified}).split(std::move(dataset)): shuffle, cut, names
-//   manifest      SplitPlan::manifest_csv() written with write_file_atomically
+//   split         Splitter({seed 10, not stratified}).split(std::move(dataset)): shuffle, cut,
+//   names manifest      SplitPlan::manifest_csv() written with write_file_atomically
 //                 (temporary file, fsync, rename) to OUTPUT_DIR/manifest.csv
 // Process start-up is not timed; --warmup repeats run first and are not timed either.
 #include <CLI/CLI.hpp>
-#include <galaxyzoo/atomic_output.hpp>
-#include <galaxyzoo/dataset.hpp>
-#include <galaxyzoo/error.hpp>
-#include <galaxyzoo/image_index.hpp>
-#include <galaxyzoo/random.hpp>
-#include <galaxyzoo/splitter.hpp>
-#include <galaxyzoo/vote_simulator.hpp>
-#include <galaxyzoo/vote_table.hpp>
+#include <galaxyzoo/core/atomic_output.hpp>
+#include <galaxyzoo/core/error.hpp>
+#include <galaxyzoo/core/random.hpp>
+#include <galaxyzoo/data/dataset.hpp>
+#include <galaxyzoo/data/image_index.hpp>
+#include <galaxyzoo/data/splitter.hpp>
+#include <galaxyzoo/data/vote_table.hpp>
+#include <galaxyzoo/synthetic/vote_simulator.hpp>
 
 #include <algorithm>
 #include <array>
@@ -172,7 +172,8 @@ int bench(const std::string& csv, int repeats, int warmup, const std::string& ou
   }
   out << "},\n  \"samples_s\": {";
   for (std::size_t f = 0; f < fields.size(); ++f) {
-    out << (f ? ",\n    " : "\n    ") << '"' << fields[f].first << "\": " << json_list(column(fields[f].second));
+    out << (f ? ",\n    " : "\n    ") << '"' << fields[f].first
+        << "\": " << json_list(column(fields[f].second));
   }
   out << "\n  },\n  \"unlabeled\": " << unlabeled << ",\n  \"classes\": " << json_counts(classes)
       << ",\n  \"splits\": {\"train\": " << splits[0] << ", \"val\": " << splits[1]
@@ -192,11 +193,14 @@ int main(int argc, char** argv) {
   int repeats = 7;
   int warmup = 1;
 
-  auto* gen = app.add_option("--generate", generate_path, "Write a synthetic Kaggle-layout vote CSV here");
+  auto* gen =
+      app.add_option("--generate", generate_path, "Write a synthetic Kaggle-layout vote CSV here");
   app.add_option("--rows", rows, "Rows to generate")->capture_default_str();
   app.add_option("--seed", seed, "Seed of the generated table")->capture_default_str();
   auto* in = app.add_option("--csv", csv, "Vote CSV to benchmark on")->excludes(gen);
-  app.add_option("--repeats", repeats, "Timed repeats")->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--repeats", repeats, "Timed repeats")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   app.add_option("--warmup", warmup, "Untimed repeats before the timed ones")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);

@@ -15,8 +15,8 @@
 // --full_sync: fsync every commit (SqliteStorageOptions::synchronous_full) rather than
 // WAL's NORMAL, as Optuna's SQLite (rollback journal, synchronous FULL) does.
 #include <CLI/CLI.hpp>
-#include <galaxyzoo/hpo_search.hpp>
-#include <galaxyzoo/sqlite_storage.hpp>
+#include <galaxyzoo/hpo/hpo_search.hpp>
+#include <galaxyzoo/hpo/sqlite_storage.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -46,7 +46,8 @@ galaxyzoo::SearchSpace bench_space() {
 
 double objective_value(const galaxyzoo::Assignment& p) {
   const double x = galaxyzoo::to_double(p.at("x"));
-  return x * x + galaxyzoo::to_double(p.at("y")) + (std::get<std::string>(p.at("c")) == "c" ? 1.0 : 0.0);
+  return x * x + galaxyzoo::to_double(p.at("y")) +
+         (std::get<std::string>(p.at("c")) == "c" ? 1.0 : 0.0);
 }
 
 }  // namespace
@@ -58,7 +59,8 @@ int main(int argc, char** argv) {
   std::uint64_t seed = 1;
   bool full_sync = false;
   app.add_option("--db", db, "Study database file (deleted first)")->capture_default_str();
-  app.add_option("--prefill", prefill, "Finished trials written before timing")->capture_default_str();
+  app.add_option("--prefill", prefill, "Finished trials written before timing")
+      ->capture_default_str();
   app.add_option("--trials", trials, "Timed trials")->capture_default_str();
   app.add_option("--sampler", sampler, "random or tpe")->capture_default_str();
   app.add_option("--seed", seed, "Sampler seed")->capture_default_str();
@@ -87,7 +89,8 @@ int main(int argc, char** argv) {
   const double fill_seconds = std::chrono::duration<double>(Clock::now() - fill_start).count();
 
   galaxyzoo::HpoSearchOptions options;
-  options.storage = "sqlite:///" + std::filesystem::absolute(db).string() + (full_sync ? "?synchronous=full" : "");
+  options.storage = "sqlite:///" + std::filesystem::absolute(db).string() +
+                    (full_sync ? "?synchronous=full" : "");
   options.study_name = "bench";
   options.space = space;
   options.trials = prefill + trials;
@@ -111,7 +114,8 @@ int main(int argc, char** argv) {
   calls.push_back(end);
   std::vector<double> per_trial_ms;
   for (std::size_t i = 1; i < calls.size(); ++i) {
-    per_trial_ms.push_back(std::chrono::duration<double, std::milli>(calls[i] - calls[i - 1]).count());
+    per_trial_ms.push_back(
+        std::chrono::duration<double, std::milli>(calls[i] - calls[i - 1]).count());
   }
   nlohmann::json out;
   out["implementation"] = std::string("galaxyzoo") + (full_sync ? " (synchronous FULL)" : "");
@@ -120,7 +124,8 @@ int main(int argc, char** argv) {
   out["trials"] = trials;
   out["prefill_seconds"] = fill_seconds;
   out["per_trial_ms_median"] = median(per_trial_ms);
-  out["per_trial_ms_mean"] = std::chrono::duration<double, std::milli>(end - start).count() / static_cast<double>(trials);
+  out["per_trial_ms_mean"] =
+      std::chrono::duration<double, std::milli>(end - start).count() / static_cast<double>(trials);
   std::cout << out.dump() << '\n';
   return 0;
 }

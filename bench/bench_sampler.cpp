@@ -2,7 +2,8 @@
 // prints one JSON object. bench/run_sampler_bench.py runs it next to Optuna's samplers
 // on the same functions (bench/bench_sampler_optuna.py).
 //
-//   bench_sampler --functions sphere,branin,categorical --samplers tpe,random --trials 100 --seeds 30
+//   bench_sampler --functions sphere,branin,categorical --samplers tpe,random --trials 100 --seeds
+//   30
 //
 // For each function, sampler and seed 0..seeds-1: a sequential study of --trials trials
 // (sample, evaluate, record as complete), minimising. The JSON holds, per (function,
@@ -14,8 +15,8 @@
 //   categorical four parameters with choices "a".."h", each choice a fixed cost
 //               (kCategoricalCosts); the value is the sum; minimum 0
 #include <CLI/CLI.hpp>
-#include <galaxyzoo/error.hpp>
-#include <galaxyzoo/sampler.hpp>
+#include <galaxyzoo/core/error.hpp>
+#include <galaxyzoo/hpo/sampler.hpp>
 
 #include <chrono>
 #include <cmath>
@@ -46,7 +47,9 @@ struct Problem {
   std::function<double(const Assignment&)> objective;
 };
 
-double number(const Assignment& a, const std::string& name) { return galaxyzoo::to_double(a.at(name)); }
+double number(const Assignment& a, const std::string& name) {
+  return galaxyzoo::to_double(a.at(name));
+}
 
 Problem make_problem(const std::string& name) {
   Problem p;
@@ -54,7 +57,8 @@ Problem make_problem(const std::string& name) {
     for (int i = 0; i < 4; ++i) p.space.add_float("x" + std::to_string(i), -5, 5);
     p.objective = [](const Assignment& a) {
       double sum = 0;
-      for (int i = 0; i < 4; ++i) sum += std::pow(number(a, "x" + std::to_string(i)) - kSphereCentre[i], 2);
+      for (int i = 0; i < 4; ++i)
+        sum += std::pow(number(a, "x" + std::to_string(i)) - kSphereCentre[i], 2);
       return sum;
     };
   } else if (name == "branin") {
@@ -77,7 +81,8 @@ Problem make_problem(const std::string& name) {
       return sum;
     };
   } else {
-    throw galaxyzoo::Error("unknown function '" + name + "' (expected sphere, branin or categorical)");
+    throw galaxyzoo::Error("unknown function '" + name +
+                           "' (expected sphere, branin or categorical)");
   }
   return p;
 }
@@ -107,9 +112,13 @@ int main(int argc, char** argv) {
   CLI::App app{"Sample efficiency of galaxyzoo's samplers on test functions; prints JSON."};
   std::string functions = "sphere,branin,categorical", samplers = "tpe,random";
   int trials = 100, seeds = 30;
-  app.add_option("--functions", functions, "Comma-separated: sphere, branin, categorical")->capture_default_str();
-  app.add_option("--samplers", samplers, "Comma-separated: tpe, tpe_independent, random, grid")->capture_default_str();
-  app.add_option("--trials", trials, "Trials per study")->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--functions", functions, "Comma-separated: sphere, branin, categorical")
+      ->capture_default_str();
+  app.add_option("--samplers", samplers, "Comma-separated: tpe, tpe_independent, random, grid")
+      ->capture_default_str();
+  app.add_option("--trials", trials, "Trials per study")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   app.add_option("--seeds", seeds, "Studies per function and sampler (seeds 0..seeds-1)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
@@ -145,10 +154,11 @@ int main(int argc, char** argv) {
           }
           curves.push_back(curve);
         }
-        results.push_back({{"function", function},
-                           {"sampler", sampler_name},
-                           {"curves", curves},
-                           {"seconds_per_trial", sample_seconds / (static_cast<double>(seeds) * trials)}});
+        results.push_back(
+            {{"function", function},
+             {"sampler", sampler_name},
+             {"curves", curves},
+             {"seconds_per_trial", sample_seconds / (static_cast<double>(seeds) * trials)}});
       }
     }
     std::cout << out.dump() << '\n';

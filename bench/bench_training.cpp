@@ -26,9 +26,9 @@
 // default, which the JSON reports as default_threads (LibTorch 1.13 on x86-64 defaults to
 // half of std::thread::hardware_concurrency()).
 #include <CLI/CLI.hpp>
-#include <galaxyzoo/error.hpp>
-#include <galaxyzoo/image_loader.hpp>
-#include <galaxyzoo/vgg16_classifier.hpp>
+#include <galaxyzoo/core/error.hpp>
+#include <galaxyzoo/model/image_loader.hpp>
+#include <galaxyzoo/model/vgg16_classifier.hpp>
 
 #include <torch/nn/functional/loss.h>
 #include <torch/optim/adam.h>
@@ -51,7 +51,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -66,8 +68,9 @@ double peak_rss_mib() {
   return static_cast<double>(usage.ru_maxrss) / 1024.0;
 }
 
-galaxyzoo::ImageLoaderOptions loader_options(int image_size, std::size_t batch_size, int num_workers,
-                                             std::size_t cache_mb, std::uint64_t seed) {
+galaxyzoo::ImageLoaderOptions loader_options(int image_size, std::size_t batch_size,
+                                             int num_workers, std::size_t cache_mb,
+                                             std::uint64_t seed) {
   galaxyzoo::ImageLoaderOptions o;
   o.image_size = image_size;
   o.batch_size = batch_size;
@@ -92,19 +95,30 @@ int main(int argc, char** argv) {
   app.add_option("--mode", mode, "train (the training step) or loader (the image loader alone)")
       ->check(CLI::IsMember({"train", "loader"}))
       ->capture_default_str();
-  app.add_option("--image_size", image_size, "Network input side, a multiple of 32")->capture_default_str();
+  app.add_option("--image_size", image_size, "Network input side, a multiple of 32")
+      ->capture_default_str();
   app.add_option("--batch_size", batch_size, "Images per batch")->capture_default_str();
-  app.add_option("--threads", threads, "LibTorch intra-op threads (0: LibTorch's default)")->capture_default_str();
-  app.add_option("--warmup", warmup, "Untimed steps (train) or passes (loader) first")->capture_default_str();
-  app.add_option("--repeats", repeats, "Timed steps (train) or passes over the data (loader)")->capture_default_str();
-  app.add_option("--freeze_before", freeze_before, "features children before this index are frozen")->capture_default_str();
+  app.add_option("--threads", threads, "LibTorch intra-op threads (0: LibTorch's default)")
+      ->capture_default_str();
+  app.add_option("--warmup", warmup, "Untimed steps (train) or passes (loader) first")
+      ->capture_default_str();
+  app.add_option("--repeats", repeats, "Timed steps (train) or passes over the data (loader)")
+      ->capture_default_str();
+  app.add_option("--freeze_before", freeze_before, "features children before this index are frozen")
+      ->capture_default_str();
   app.add_option("--classes", classes, "Number of classes")->capture_default_str();
-  app.add_option("--lr_body", lr_body, "Adam learning rate of the trainable features layers")->capture_default_str();
+  app.add_option("--lr_body", lr_body, "Adam learning rate of the trainable features layers")
+      ->capture_default_str();
   app.add_option("--lr_head", lr_head, "Adam learning rate of the head")->capture_default_str();
-  app.add_option("--seed", seed, "Seed of weights, synthetic batch, order and transforms")->capture_default_str();
-  app.add_option("--data", data, "Folder of train_class_K_N_proc.jpg images (train: feed the step from an ImageLoader)");
-  app.add_option("--num_workers", num_workers, "ImageLoader decoding threads")->capture_default_str();
-  app.add_option("--cache_mb", cache_mb, "ImageLoader cache of decoded images, MB (0: none)")->capture_default_str();
+  app.add_option("--seed", seed, "Seed of weights, synthetic batch, order and transforms")
+      ->capture_default_str();
+  app.add_option(
+      "--data", data,
+      "Folder of train_class_K_N_proc.jpg images (train: feed the step from an ImageLoader)");
+  app.add_option("--num_workers", num_workers, "ImageLoader decoding threads")
+      ->capture_default_str();
+  app.add_option("--cache_mb", cache_mb, "ImageLoader cache of decoded images, MB (0: none)")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   if (repeats < 1 || warmup < 0) {
     std::cerr << "bench_training: --repeats must be >= 1 and --warmup >= 0\n";
@@ -166,13 +180,16 @@ int main(int argc, char** argv) {
     }
 
     torch::manual_seed(static_cast<std::uint64_t>(seed));
-    galaxyzoo::VGG16Classifier model(
-        galaxyzoo::VGG16ClassifierOptions(classes).image_size(image_size).freeze_before(freeze_before));
+    galaxyzoo::VGG16Classifier model(galaxyzoo::VGG16ClassifierOptions(classes)
+                                         .image_size(image_size)
+                                         .freeze_before(freeze_before));
     model->train();
     // As Trainer::fit builds it.
     torch::optim::Adam optimizer(
-        {torch::optim::OptimizerParamGroup(model->body_parameters(), std::make_unique<torch::optim::AdamOptions>(lr_body)),
-         torch::optim::OptimizerParamGroup(model->head_parameters(), std::make_unique<torch::optim::AdamOptions>(lr_head))},
+        {torch::optim::OptimizerParamGroup(model->body_parameters(),
+                                           std::make_unique<torch::optim::AdamOptions>(lr_body)),
+         torch::optim::OptimizerParamGroup(model->head_parameters(),
+                                           std::make_unique<torch::optim::AdamOptions>(lr_head))},
         torch::optim::AdamOptions(lr_head));
     std::int64_t trainable = 0, frozen = 0;
     for (const auto& p : model->parameters()) (p.requires_grad() ? trainable : frozen) += p.numel();
@@ -222,8 +239,8 @@ int main(int argc, char** argv) {
       correct += logits.argmax(1).eq(batch.labels).sum().item<std::int64_t>();
       const double s = seconds_since(start);
       if (step >= warmup) samples.push_back(s);
-      std::cerr << "bench_training: step " << step + 1 << "/" << warmup + repeats << " " << s << " s"
-                << (step < warmup ? " (warm-up)" : "") << '\n';
+      std::cerr << "bench_training: step " << step + 1 << "/" << warmup + repeats << " " << s
+                << " s" << (step < warmup ? " (warm-up)" : "") << '\n';
     }
     out["warmup_steps"] = warmup;
     out["samples_s"] = samples;

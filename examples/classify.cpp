@@ -1,16 +1,17 @@
 // classify: class probabilities of galaxy images with a trained model, as CSV.
 //
-//   classify --model final_vgg16_model.pt --output predictions.csv preprocessed/test_class_*_proc.jpg
-//   classify --model final_vgg16_model.pt --folder images_training_rev1 --crop 256 --tta
-//   classify --model final_vgg16_model.pt --catalog training_solutions_rev1.csv --folder images_training_rev1 --crop 256
+//   classify --model final_vgg16_model.pt --output predictions.csv
+//   preprocessed/test_class_*_proc.jpg classify --model final_vgg16_model.pt --folder
+//   images_training_rev1 --crop 256 --tta classify --model final_vgg16_model.pt --catalog
+//   training_solutions_rev1.csv --folder images_training_rev1 --crop 256
 #include <CLI/CLI.hpp>
-#include <galaxyzoo/atomic_output.hpp>
-#include <galaxyzoo/classifier.hpp>
-#include <galaxyzoo/device.hpp>
-#include <galaxyzoo/error.hpp>
-#include <galaxyzoo/image_index.hpp>
-#include <galaxyzoo/preprocess.hpp>
-#include <galaxyzoo/vote_table.hpp>
+#include <galaxyzoo/core/atomic_output.hpp>
+#include <galaxyzoo/core/error.hpp>
+#include <galaxyzoo/data/image_index.hpp>
+#include <galaxyzoo/data/vote_table.hpp>
+#include <galaxyzoo/images/preprocess.hpp>
+#include <galaxyzoo/model/classifier.hpp>
+#include <galaxyzoo/model/device.hpp>
 
 #include <algorithm>
 #include <iostream>
@@ -20,20 +21,25 @@ namespace fs = std::filesystem;
 
 int main(int argc, char** argv) {
   CLI::App app{"Classify galaxy images with a trained galaxyzoo model."};
-  std::string model_file = "final_vgg16_model.pt", output = "predictions.csv", folder, catalog, device = "auto";
+  std::string model_file = "final_vgg16_model.pt", output = "predictions.csv", folder, catalog,
+              device = "auto";
   std::vector<std::string> files;
   galaxyzoo::ClassifyOptions options;
   app.add_option("--model", model_file, "Model written by train_model")->capture_default_str();
   app.add_option("--output", output, "CSV to write")->capture_default_str();
-  app.add_option("--folder", folder, "Classify every image in this folder (or the catalog's images in it)");
-  app.add_option("--catalog", catalog, "CSV with a GalaxyID column: classify <folder>/<GalaxyID>.jpg");
+  app.add_option("--folder", folder,
+                 "Classify every image in this folder (or the catalog's images in it)");
+  app.add_option("--catalog", catalog,
+                 "CSV with a GalaxyID column: classify <folder>/<GalaxyID>.jpg");
   app.add_option("--device", device, "auto, cpu, cuda or cuda:N")->capture_default_str();
   app.add_option("--batch_size", options.batch_size, "Images per batch")->capture_default_str();
-  app.add_option("--crop", options.center_crop, "Cut the centred square of this side first (raw 424 cutouts: 256)");
+  app.add_option("--crop", options.center_crop,
+                 "Cut the centred square of this side first (raw 424 cutouts: 256)");
   app.add_flag("--tta", options.tta, "Average over the 8 flips and 90-degree rotations");
   app.add_option("files", files, "Image files");
   int threads = 0;
-  app.add_option("--threads", threads, "CPU threads per operation (0: all cores)")->capture_default_str();
+  app.add_option("--threads", threads, "CPU threads per operation (0: all cores)")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -49,7 +55,8 @@ int main(int argc, char** argv) {
     } else if (!folder.empty()) {
       for (auto& f : galaxyzoo::list_images(folder)) inputs.push_back(std::move(f));
     }
-    if (inputs.empty()) throw galaxyzoo::Error("no images to classify: give files, --folder or --catalog");
+    if (inputs.empty())
+      throw galaxyzoo::Error("no images to classify: give files, --folder or --catalog");
 
     galaxyzoo::GalaxyClassifier classifier(model_file, device);
     const auto probabilities = classifier.classify_files(inputs, options);
@@ -60,7 +67,8 @@ int main(int argc, char** argv) {
     std::vector<std::size_t> per_class(classifier.class_names().size(), 0);
     for (std::size_t i = 0; i < inputs.size(); ++i) {
       const auto& p = probabilities[i];
-      const auto predicted = static_cast<std::size_t>(std::max_element(p.begin(), p.end()) - p.begin());
+      const auto predicted =
+          static_cast<std::size_t>(std::max_element(p.begin(), p.end()) - p.begin());
       ++per_class[predicted];
       const std::string stem = inputs[i].stem().string();
       const bool numeric = !stem.empty() && std::all_of(stem.begin(), stem.end(), ::isdigit);
@@ -69,8 +77,9 @@ int main(int argc, char** argv) {
       csv << '\n';
     }
     galaxyzoo::write_file_atomically(output, csv.str());
-    std::cout << "Classified " << inputs.size() << " images" << (options.tta ? " (8-fold test-time augmentation)" : "")
-              << " -> " << output << '\n';
+    std::cout << "Classified " << inputs.size() << " images"
+              << (options.tta ? " (8-fold test-time augmentation)" : "") << " -> " << output
+              << '\n';
     for (std::size_t k = 0; k < per_class.size(); ++k) {
       std::cout << "  " << k << " " << classifier.class_names()[k] << ": " << per_class[k] << '\n';
     }

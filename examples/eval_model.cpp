@@ -6,45 +6,56 @@
 //   eval_model --model model/final_vgg16_model.pt --data preprocessed --tta \
 //              --manifest full_galaxy_dataset/manifest.csv
 #include <CLI/CLI.hpp>
-#include <galaxyzoo/classifier.hpp>
-#include <galaxyzoo/device.hpp>
-#include <galaxyzoo/error.hpp>
-#include <galaxyzoo/evaluator.hpp>
+#include <galaxyzoo/core/error.hpp>
+#include <galaxyzoo/eval/evaluator.hpp>
+#include <galaxyzoo/model/classifier.hpp>
+#include <galaxyzoo/model/device.hpp>
 
 #include <iostream>
 
 int main(int argc, char** argv) {
   CLI::App app{"Evaluate a trained galaxyzoo model on a split of the preprocessed images."};
-  std::string model_file = "final_vgg16_model.pt", data = "preprocessed", output_dir = ".", device = "auto", manifest;
+  std::string model_file = "final_vgg16_model.pt", data = "preprocessed", output_dir = ".",
+              device = "auto", manifest;
   galaxyzoo::EvaluatorOptions options;
   app.add_option("--model", model_file, "Model written by train_model")->capture_default_str();
-  app.add_option("--data", data, "Folder of {split}_class_K_N_proc.jpg images")->capture_default_str();
-  app.add_option("--split", options.split, "Which images to evaluate: test, val or train")->capture_default_str();
+  app.add_option("--data", data, "Folder of {split}_class_K_N_proc.jpg images")
+      ->capture_default_str();
+  app.add_option("--split", options.split, "Which images to evaluate: test, val or train")
+      ->capture_default_str();
   app.add_option("--output_dir", output_dir, "Where the report goes")->capture_default_str();
   app.add_option("--device", device, "auto, cpu, cuda or cuda:N")->capture_default_str();
   app.add_option("--batch_size", options.batch_size, "Images per batch")->capture_default_str();
-  app.add_option("--seed", options.bootstrap.seed, "Seed of the bootstrap resampling")->capture_default_str();
-  app.add_option("--resamples", options.bootstrap.resamples, "Bootstrap resamples")->capture_default_str();
-  app.add_option("--confidence", options.bootstrap.confidence, "Level of the bootstrap intervals")->capture_default_str();
-  app.add_option("--manifest", manifest, "manifest.csv of create_dataset, for GalaxyIDs (default: <data>/manifest.csv)");
-  app.add_option("--crop", options.center_crop, "Cut the centred square of this side first (raw 424 cutouts: 256)");
-  app.add_option("--num_workers", options.num_workers, "Image decoding threads")->capture_default_str();
+  app.add_option("--seed", options.bootstrap.seed, "Seed of the bootstrap resampling")
+      ->capture_default_str();
+  app.add_option("--resamples", options.bootstrap.resamples, "Bootstrap resamples")
+      ->capture_default_str();
+  app.add_option("--confidence", options.bootstrap.confidence, "Level of the bootstrap intervals")
+      ->capture_default_str();
+  app.add_option("--manifest", manifest,
+                 "manifest.csv of create_dataset, for GalaxyIDs (default: <data>/manifest.csv)");
+  app.add_option("--crop", options.center_crop,
+                 "Cut the centred square of this side first (raw 424 cutouts: 256)");
+  app.add_option("--num_workers", options.num_workers, "Image decoding threads")
+      ->capture_default_str();
   app.add_flag("--tta", options.tta, "Average over the 8 flips and 90-degree rotations");
   int threads = 0;
-  app.add_option("--threads", threads, "CPU threads per operation (0: all cores)")->capture_default_str();
+  app.add_option("--threads", threads, "CPU threads per operation (0: all cores)")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   try {
     galaxyzoo::set_cpu_threads(threads);
     options.manifest = manifest;
     galaxyzoo::GalaxyClassifier classifier(model_file, device);
-    std::cout << "Evaluating " << model_file << " on the " << options.split << " images of " << data << "; "
-              << galaxyzoo::describe(classifier.device()) << (options.tta ? "; 8-fold test-time augmentation" : "")
-              << '\n';
+    std::cout << "Evaluating " << model_file << " on the " << options.split << " images of " << data
+              << "; " << galaxyzoo::describe(classifier.device())
+              << (options.tta ? "; 8-fold test-time augmentation" : "") << '\n';
     const auto report = galaxyzoo::Evaluator(classifier, options).evaluate(data);
     std::cout << '\n' << report.summary() << '\n';
     galaxyzoo::write_report(report, output_dir);
-    std::cout << "Wrote exp_results.csv, metrics.json, predictions.csv, final_confusion_matrix_norm.png and "
+    std::cout << "Wrote exp_results.csv, metrics.json, predictions.csv, "
+                 "final_confusion_matrix_norm.png and "
                  "final_confusion_matrix.png to "
               << output_dir << '\n';
   } catch (const galaxyzoo::Error& e) {

@@ -7,8 +7,8 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <filesystem>
-#include <galaxyzoo/error.hpp>
-#include <galaxyzoo/synthetic_dataset.hpp>
+#include <galaxyzoo/core/error.hpp>
+#include <galaxyzoo/synthetic/synthetic_dataset.hpp>
 #include <iostream>
 
 int main(int argc, char** argv) {
@@ -18,28 +18,39 @@ int main(int argc, char** argv) {
   galaxyzoo::SyntheticDatasetOptions options;
   app.add_option("--output", output, "Folder to create")->capture_default_str();
   app.add_option("--per_class", options.per_class, "Galaxies meant for each class 0-4")
-      ->capture_default_str()->check(CLI::NonNegativeNumber);
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--unlabeled", options.unlabeled, "Galaxies meant to match no class")
-      ->capture_default_str()->check(CLI::NonNegativeNumber);
-  app.add_option("--seed", options.seed, "Seed: the same seed gives the same data set")->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--seed", options.seed, "Seed: the same seed gives the same data set")
+      ->capture_default_str();
   app.add_option("--image_size", options.image_size, "Image size in pixels")->capture_default_str();
-  app.add_option("--num_workers", options.num_threads, "Rendering threads (0: all cores)")->capture_default_str();
-  app.add_option("--quality", options.jpeg_quality, "JPEG quality")->capture_default_str()->check(CLI::Range(1, 100));
-  app.add_flag("--replace", options.replace_existing, "Replace an existing, non-empty output folder");
-  app.add_option("--contact_sheet", contact_sheet, "Also write a contact sheet (one row per kind) here: .png, else JPEG");
+  app.add_option("--num_workers", options.num_threads, "Rendering threads (0: all cores)")
+      ->capture_default_str();
+  app.add_option("--quality", options.jpeg_quality, "JPEG quality")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
+  app.add_flag("--replace", options.replace_existing,
+               "Replace an existing, non-empty output folder");
+  app.add_option("--contact_sheet", contact_sheet,
+                 "Also write a contact sheet (one row per kind) here: .png, else JPEG");
   CLI11_PARSE(app, argc, argv);
 
   try {
     const auto start = std::chrono::steady_clock::now();
     options.progress = [](std::size_t done, std::size_t total) {
-      if (done % 50 == 0 || done == total) std::cerr << "\rrendered " << done << " / " << total << std::flush;
+      if (done % 50 == 0 || done == total)
+        std::cerr << "\rrendered " << done << " / " << total << std::flush;
     };
     const galaxyzoo::SyntheticDataset dataset(options);
     dataset.write(output);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::cerr << '\n';
-    std::cout << "Wrote " << dataset.galaxies().size() << " galaxies (" << options.per_class << " per class, "
-              << options.unlabeled << " meant to match no class) to " << output << " in " << seconds << " s\n";
+    std::cout << "Wrote " << dataset.galaxies().size() << " galaxies (" << options.per_class
+              << " per class, " << options.unlabeled << " meant to match no class) to " << output
+              << " in " << seconds << " s\n";
     if (!contact_sheet.empty()) {
       const galaxyzoo::Image sheet = dataset.contact_sheet();
       if (std::filesystem::path(contact_sheet).extension() == ".png") {

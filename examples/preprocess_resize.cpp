@@ -5,8 +5,8 @@
 //   preprocess_resize ... --shard 3/8          # this job's eighth of the files
 //   preprocess_resize ... --crop_then_resize 128
 #include <CLI/CLI.hpp>
-#include <galaxyzoo/error.hpp>
-#include <galaxyzoo/preprocess.hpp>
+#include <galaxyzoo/core/error.hpp>
+#include <galaxyzoo/images/preprocess.hpp>
 #include <iostream>
 
 int main(int argc, char** argv) {
@@ -21,21 +21,32 @@ int main(int argc, char** argv) {
   bool force = false;
   bool no_proc_suffix = false;
   galaxyzoo::PreprocessOptions options;
-  app.add_option("--input_dir", input_dir, "Folder of images (e.g. create_dataset's output)")->capture_default_str();
-  app.add_option("--output_dir", output_dir, "Folder for the <name>_proc.jpg files")->capture_default_str();
+  app.add_option("--input_dir", input_dir, "Folder of images (e.g. create_dataset's output)")
+      ->capture_default_str();
+  app.add_option("--output_dir", output_dir, "Folder for the <name>_proc.jpg files")
+      ->capture_default_str();
   app.add_option("--prefix", prefix, "Only files whose names start with this (e.g. train_)");
-  app.add_option("--num_workers", options.num_workers, "Threads (0: all cores)")->capture_default_str();
-  app.add_option("--shard", shard, "Process part i of n of the sorted file list (round-robin), as i/n")
+  app.add_option("--num_workers", options.num_workers, "Threads (0: all cores)")
       ->capture_default_str();
-  app.add_option("--crop_size", options.crop_size, "Side of the centred crop")->capture_default_str();
+  app.add_option("--shard", shard,
+                 "Process part i of n of the sorted file list (round-robin), as i/n")
+      ->capture_default_str();
+  app.add_option("--crop_size", options.crop_size, "Side of the centred crop")
+      ->capture_default_str();
   app.add_option("--resize", resize_to, "Resize the whole image to this side instead of cropping")
-      ->excludes(app.add_option("--crop_then_resize", crop_then_resize, "Crop, then resize to this side"));
-  app.add_option("--expected_size", options.expected_input_size, "Inputs of another size are errors (0: any)")
+      ->excludes(
+          app.add_option("--crop_then_resize", crop_then_resize, "Crop, then resize to this side"));
+  app.add_option("--expected_size", options.expected_input_size,
+                 "Inputs of another size are errors (0: any)")
       ->capture_default_str();
-  app.add_option("--quality", options.jpeg_quality, "JPEG quality")->capture_default_str()->check(CLI::Range(1, 100));
+  app.add_option("--quality", options.jpeg_quality, "JPEG quality")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
   app.add_option("--stretch", stretch, "FITS/16-bit to 8 bits: asinh or linear")
-      ->capture_default_str()->check(CLI::IsMember({"asinh", "linear"}));
-  app.add_flag("--no_proc_suffix", no_proc_suffix, "Name outputs <name>.jpg instead of <name>_proc.jpg");
+      ->capture_default_str()
+      ->check(CLI::IsMember({"asinh", "linear"}));
+  app.add_flag("--no_proc_suffix", no_proc_suffix,
+               "Name outputs <name>.jpg instead of <name>_proc.jpg");
   app.add_flag("--force", force, "Redo outputs that are already up to date");
   CLI11_PARSE(app, argc, argv);
 
@@ -43,7 +54,8 @@ int main(int argc, char** argv) {
     options.shard = galaxyzoo::parse_shard(shard);
     options.proc_suffix = !no_proc_suffix;
     options.skip_up_to_date = !force;
-    options.read.stretch = stretch == "linear" ? galaxyzoo::Stretch::linear : galaxyzoo::Stretch::asinh;
+    options.read.stretch =
+        stretch == "linear" ? galaxyzoo::Stretch::linear : galaxyzoo::Stretch::asinh;
     if (resize_to > 0) {
       options.geometry = galaxyzoo::Geometry::resize;
       options.output_size = resize_to;
@@ -52,7 +64,8 @@ int main(int argc, char** argv) {
       options.output_size = crop_then_resize;
     }
     options.progress = [](std::size_t done, std::size_t total) {
-      if (done % 500 == 0 || done == total) std::cerr << "\rprocessed " << done << " / " << total << std::flush;
+      if (done % 500 == 0 || done == total)
+        std::cerr << "\rprocessed " << done << " / " << total << std::flush;
       if (done == total) std::cerr << '\n';
     };
     const galaxyzoo::Preprocessor preprocessor(options);

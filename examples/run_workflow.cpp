@@ -5,11 +5,12 @@
 // status 3 ("continue me"), as a batch system's re-submission expects.
 //
 //   run_workflow --data_path galaxy-zoo-the-galaxy-challenge --weights vgg16_imagenet.pth
-//   run_workflow --data_path demo/galaxy_data --work_dir demo/work --image_size 64 --epochs 6 --trials 2
+//   run_workflow --data_path demo/galaxy_data --work_dir demo/work --image_size 64 --epochs 6
+//   --trials 2
 #include <CLI/CLI.hpp>
-#include <galaxyzoo/error.hpp>
-#include <galaxyzoo/galaxy_workflow.hpp>
-#include <galaxyzoo/stop_request.hpp>
+#include <galaxyzoo/core/error.hpp>
+#include <galaxyzoo/core/stop_request.hpp>
+#include <galaxyzoo/workflow/galaxy_workflow.hpp>
 
 #include <iostream>
 
@@ -17,28 +18,40 @@ int main(int argc, char** argv) {
   CLI::App app{"Run the Galaxy Zoo classification workflow end to end."};
   galaxyzoo::GalaxyWorkflowOptions o;
   std::string data_path = o.data_path.string(), work_dir = o.work_dir.string(), weights, space;
-  app.add_option("--data_path", data_path, "Kaggle folder: training_solutions_rev1.csv + images_training_rev1/")
+  app.add_option("--data_path", data_path,
+                 "Kaggle folder: training_solutions_rev1.csv + images_training_rev1/")
       ->capture_default_str();
   app.add_option("--work_dir", work_dir, "Where every output goes")->capture_default_str();
   app.add_option("--batch_size", o.batch_size, "Batch size for training")->capture_default_str();
-  app.add_option("--seed", o.seed, "Seed of the split, augmentation, search and training")->capture_default_str();
+  app.add_option("--seed", o.seed, "Seed of the split, augmentation, search and training")
+      ->capture_default_str();
   app.add_option("--epochs", o.epochs, "Most epochs of the final training")->capture_default_str();
-  app.add_option("--hpo_epochs", o.hpo_epochs, "Most epochs of each search trial (0: --epochs)")->capture_default_str();
+  app.add_option("--hpo_epochs", o.hpo_epochs, "Most epochs of each search trial (0: --epochs)")
+      ->capture_default_str();
   app.add_option("--trials", o.trials, "Finished search trials")->capture_default_str();
   app.add_option("--num_workers", o.num_workers, "Threads (0: all cores)")->capture_default_str();
   app.add_option("--num_class_2", o.num_class_2, "Augmented class 2 files")->capture_default_str();
   app.add_option("--num_class_3", o.num_class_3, "Augmented class 3 files")->capture_default_str();
-  app.add_option("--maxwalltime", o.maxwalltime_minutes, "Stop cleanly before this many minutes (0: none)")
+  app.add_option("--maxwalltime", o.maxwalltime_minutes,
+                 "Stop cleanly before this many minutes (0: none)")
       ->capture_default_str();
-  app.add_option("--image_size", o.image_size, "Network input size, a multiple of 32")->capture_default_str();
+  app.add_option("--image_size", o.image_size, "Network input size, a multiple of 32")
+      ->capture_default_str();
   app.add_option("--device", o.device, "auto, cpu, cuda or cuda:N")->capture_default_str();
-  app.add_option("--weights", weights, "ImageNet VGG16 weights exported from torchvision (see README)");
-  app.add_option("--max_img", o.max_img, "Cap per class: five numbers (default: no cap)")->expected(5);
-  app.add_option("--sampler", o.sampler, "Search sampler: random, grid or tpe")->capture_default_str();
+  app.add_option("--weights", weights,
+                 "ImageNet VGG16 weights exported from torchvision (see README)");
+  app.add_option("--max_img", o.max_img, "Cap per class: five numbers (default: no cap)")
+      ->expected(5);
+  app.add_option("--sampler", o.sampler, "Search sampler: random, grid or tpe")
+      ->capture_default_str();
   app.add_option("--pruner", o.pruner, "Search pruner: none or median")->capture_default_str();
-  app.add_option("--space", space, "Search space JSON (default: the original's, or the from-scratch one without --weights)");
-  app.add_option("--patience", o.patience, "Early-stopping patience in epochs")->capture_default_str();
-  app.add_option("--cache_mb", o.cache_mb, "Decoded-image cache of each loader, MB")->capture_default_str();
+  app.add_option(
+      "--space", space,
+      "Search space JSON (default: the original's, or the from-scratch one without --weights)");
+  app.add_option("--patience", o.patience, "Early-stopping patience in epochs")
+      ->capture_default_str();
+  app.add_option("--cache_mb", o.cache_mb, "Decoded-image cache of each loader, MB")
+      ->capture_default_str();
   app.add_flag("--tta", o.tta, "Evaluate with test-time augmentation (8 flips and rotations)");
   bool unstratified = false;
   app.add_flag("--unstratified", unstratified, "Split all classes together, as the original did");

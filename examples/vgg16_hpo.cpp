@@ -7,12 +7,12 @@
 //   vgg16_hpo --data preprocessed --weights vgg16_imagenet.pth --epochs 8 --trials 2
 //   vgg16_hpo --data preprocessed --image_size 64 --epochs 2 --trials 10 --pruner median
 #include <CLI/CLI.hpp>
-#include <galaxyzoo/device.hpp>
-#include <galaxyzoo/error.hpp>
-#include <galaxyzoo/hpo_search.hpp>
-#include <galaxyzoo/postgres_storage.hpp>
-#include <galaxyzoo/stop_request.hpp>
-#include <galaxyzoo/vgg16_objective.hpp>
+#include <galaxyzoo/core/error.hpp>
+#include <galaxyzoo/core/stop_request.hpp>
+#include <galaxyzoo/hpo/hpo_search.hpp>
+#include <galaxyzoo/hpo/postgres_storage.hpp>
+#include <galaxyzoo/hpo/vgg16_objective.hpp>
+#include <galaxyzoo/model/device.hpp>
 
 #include <cstdio>
 #include <iostream>
@@ -28,28 +28,48 @@ int main(int argc, char** argv) {
   std::uint64_t seed = 123;
   int threads = 0;
   search.sampler = "tpe";
-  app.add_option("--data", data, "Folder of {train,val}_class_K_N_proc.jpg images")->capture_default_str();
-  app.add_option("--output_dir", output_dir, "Where the study summary and the per-trial files go")->capture_default_str();
-  app.add_option("--storage", storage, "Study database: a file path, sqlite:///path or postgresql://user@host:port/db (default: OUTPUT_DIR/hpo_galaxy_vgg16.db)");
-  app.add_option("--study", search.study_name, "Study name (must match the database's)")->capture_default_str();
-  app.add_option("--trials", search.trials, "Finished trials the study should reach, all runs together")->capture_default_str();
+  app.add_option("--data", data, "Folder of {train,val}_class_K_N_proc.jpg images")
+      ->capture_default_str();
+  app.add_option("--output_dir", output_dir, "Where the study summary and the per-trial files go")
+      ->capture_default_str();
+  app.add_option("--storage", storage,
+                 "Study database: a file path, sqlite:///path or postgresql://user@host:port/db "
+                 "(default: OUTPUT_DIR/hpo_galaxy_vgg16.db)");
+  app.add_option("--study", search.study_name, "Study name (must match the database's)")
+      ->capture_default_str();
+  app.add_option("--trials", search.trials,
+                 "Finished trials the study should reach, all runs together")
+      ->capture_default_str();
   app.add_option("--epochs", run.trainer.epochs, "Most epochs per trial")->capture_default_str();
-  app.add_option("--patience", run.trainer.patience, "Early-stopping patience in epochs (0: off)")->capture_default_str();
+  app.add_option("--patience", run.trainer.patience, "Early-stopping patience in epochs (0: off)")
+      ->capture_default_str();
   app.add_option("--batch_size", run.batch_size, "Images per batch")->capture_default_str();
-  app.add_option("--seed", seed, "Seed of the sampler and of each trial's training")->capture_default_str();
-  app.add_option("--space", space, "Search space JSON (default: the original's layer/lr_body/lr_head choices)");
+  app.add_option("--seed", seed, "Seed of the sampler and of each trial's training")
+      ->capture_default_str();
+  app.add_option("--space", space,
+                 "Search space JSON (default: the original's layer/lr_body/lr_head choices)");
   app.add_option("--sampler", search.sampler, "random, grid or tpe")->capture_default_str();
   app.add_option("--pruner", search.pruner, "none or median")->capture_default_str();
-  app.add_option("--weights", weights, "ImageNet VGG16 weights exported from torchvision (see README)");
-  app.add_option("--image_size", run.image_size, "Network input size, a multiple of 32")->capture_default_str();
+  app.add_option("--weights", weights,
+                 "ImageNet VGG16 weights exported from torchvision (see README)");
+  app.add_option("--image_size", run.image_size, "Network input size, a multiple of 32")
+      ->capture_default_str();
   app.add_option("--device", device, "auto, cpu, cuda or cuda:N")->capture_default_str();
   app.add_option("--num_workers", run.num_workers, "Image decoding threads")->capture_default_str();
-  app.add_option("--cache_mb", run.cache_mb, "Keep decoded images in memory up to this many MB")->capture_default_str();
-  app.add_option("--heartbeat", search.heartbeat_seconds, "Seconds between a running trial's heartbeats")->capture_default_str();
-  app.add_option("--grace", search.grace_seconds, "A running trial silent this many seconds is re-run")->capture_default_str();
-  app.add_flag("--mean_loss", objective.mean_val_loss, "Objective: mean val loss over the epochs run (default: best)");
-  app.add_flag("--mixed_precision", run.trainer.mixed_precision, "On CUDA: bfloat16 autocast in forward passes");
-  app.add_option("--threads", threads, "CPU threads per operation (0: all cores)")->capture_default_str();
+  app.add_option("--cache_mb", run.cache_mb, "Keep decoded images in memory up to this many MB")
+      ->capture_default_str();
+  app.add_option("--heartbeat", search.heartbeat_seconds,
+                 "Seconds between a running trial's heartbeats")
+      ->capture_default_str();
+  app.add_option("--grace", search.grace_seconds,
+                 "A running trial silent this many seconds is re-run")
+      ->capture_default_str();
+  app.add_flag("--mean_loss", objective.mean_val_loss,
+               "Objective: mean val loss over the epochs run (default: best)");
+  app.add_flag("--mixed_precision", run.trainer.mixed_precision,
+               "On CUDA: bfloat16 autocast in forward passes");
+  app.add_option("--threads", threads, "CPU threads per operation (0: all cores)")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -61,35 +81,45 @@ int main(int argc, char** argv) {
     run.output_dir = search.output_dir = output_dir;
     run.weights = weights;
     if (weights.empty()) {
-      std::cerr << "vgg16_hpo: warning: no --weights: VGG16 starts from random weights, not ImageNet "
-                   "(see README for the two-line export)\n";
+      std::cerr
+          << "vgg16_hpo: warning: no --weights: VGG16 starts from random weights, not ImageNet "
+             "(see README for the two-line export)\n";
     }
     if (!space.empty()) search.space = galaxyzoo::SearchSpace::read_json(space);
-    search.storage = storage.empty() ? (fs::path(output_dir) / "hpo_galaxy_vgg16.db").string() : storage;
+    search.storage =
+        storage.empty() ? (fs::path(output_dir) / "hpo_galaxy_vgg16.db").string() : storage;
     fs::create_directories(output_dir);
     search.progress = &std::cout;
-    run.trainer.on_notice = [](const std::string& line) { std::cerr << "warning: " << line << "\n"; };
+    run.trainer.on_notice = [](const std::string& line) {
+      std::cerr << "warning: " << line << "\n";
+    };
     run.trainer.on_epoch = [](const galaxyzoo::EpochStats& e) {
       std::printf("  epoch %3lld  train loss %.4f acc %.3f  val loss %.4f acc %.3f  %.0f s\n",
-                  static_cast<long long>(e.epoch), e.train_loss, e.train_accuracy, e.val_loss, e.val_accuracy, e.seconds);
+                  static_cast<long long>(e.epoch), e.train_loss, e.train_accuracy, e.val_loss,
+                  e.val_accuracy, e.seconds);
       std::fflush(stdout);
     };
 
     galaxyzoo::HpoSearch hpo(search);
     const galaxyzoo::Vgg16Objective vgg16(objective, search.space);
-    std::cout << "Study '" << search.study_name << "' in " << galaxyzoo::postgres_url_without_password(search.storage) << ": " << search.trials << " trials, sampler "
-              << search.sampler << ", pruner " << search.pruner << "; " << galaxyzoo::describe(run.trainer.device) << '\n';
+    std::cout << "Study '" << search.study_name << "' in "
+              << galaxyzoo::postgres_url_without_password(search.storage) << ": " << search.trials
+              << " trials, sampler " << search.sampler << ", pruner " << search.pruner << "; "
+              << galaxyzoo::describe(run.trainer.device) << '\n';
     const auto result = hpo.run(vgg16);
     if (result.interrupted) {
       std::cout << "Stopped on request; run again with the same --storage to continue\n";
       return galaxyzoo::kExitResumable;
     }
-    std::cout << "This run: " << result.complete << " complete, " << result.pruned << " pruned, " << result.failed
-              << " failed; the study has " << result.finished_total << " finished trials\n";
+    std::cout << "This run: " << result.complete << " complete, " << result.pruned << " pruned, "
+              << result.failed << " failed; the study has " << result.finished_total
+              << " finished trials\n";
     if (result.best) {
-      std::cout << "Best: trial " << result.best->trial.number << ", value " << *result.best->trial.value
-                << "; wrote best_vgg16_hpo_params.txt, best_vgg16_hpo_trial.json, vgg16_hpo_trials.csv to " << output_dir
-                << '\n';
+      std::cout << "Best: trial " << result.best->trial.number << ", value "
+                << *result.best->trial.value
+                << "; wrote best_vgg16_hpo_params.txt, best_vgg16_hpo_trial.json, "
+                   "vgg16_hpo_trials.csv to "
+                << output_dir << '\n';
     }
   } catch (const galaxyzoo::Error& e) {
     std::cerr << "vgg16_hpo: error: " << e.what() << '\n';

@@ -2,7 +2,7 @@
 // through libjpeg-turbo; PNG, FITS and every other format through libvips). The last
 // byte of the input chooses the read options, so crops and both stretches are covered.
 #include "fuzz_support.hpp"
-#include "galaxyzoo/image.hpp"
+#include "galaxyzoo/images/image.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   galaxyzoo::ReadOptions options;
@@ -15,8 +15,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   galaxyzoo::fuzz::expect_clean_rejection([&] {
     galaxyzoo::ImageInfo info;
     const galaxyzoo::Image image = galaxyzoo::read_image(file.path(), options, &info);
-    if (image.pixels.size() != static_cast<std::size_t>(image.width) * image.height * image.bands) std::abort();
-    if (options.crop_width > 0 && (image.width != options.crop_width || image.height != options.crop_height)) {
+    if (image.pixels.size() != static_cast<std::size_t>(image.width) * image.height * image.bands)
+      std::abort();
+    if (options.crop_width > 0 &&
+        (image.width != options.crop_width || image.height != options.crop_height)) {
       std::abort();
     }
   });

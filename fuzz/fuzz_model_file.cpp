@@ -2,7 +2,7 @@
 // disk. The seal (sealed_file.hpp) must turn every damaged file into a CorruptFileError
 // before LibTorch parses anything; fuzz_torch_archive goes past the seal.
 #include "fuzz_support.hpp"
-#include "galaxyzoo/vgg16_classifier.hpp"
+#include "galaxyzoo/model/vgg16_classifier.hpp"
 
 #include <torch/utils.h>
 
@@ -15,7 +15,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const galaxyzoo::fuzz::InputFile file(data, size, ".pt");
   galaxyzoo::fuzz::expect_clean_rejection([&] {
     const auto loaded = galaxyzoo::load_classifier(file.path());
-    if (static_cast<std::int64_t>(loaded.class_names.size()) != loaded.model->options().num_classes()) std::abort();
+    if (static_cast<std::int64_t>(loaded.class_names.size()) !=
+        loaded.model->options().num_classes())
+      std::abort();
   });
   return 0;
 }

@@ -1,7 +1,7 @@
 // libFuzzer target: the search-space JSON reader, SearchSpace::from_json(). What it
 // accepts must write back to JSON that reads to an equal space.
 #include "fuzz_support.hpp"
-#include "galaxyzoo/search_space.hpp"
+#include "galaxyzoo/hpo/search_space.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-#include "galaxyzoo/error.hpp"
+#include "galaxyzoo/core/error.hpp"
 
 namespace galaxyzoo::fuzz {
 
@@ -27,7 +27,8 @@ class InputFile {
     static const std::filesystem::path folder = make_folder();
     static unsigned long long counter = 0;
     path_ = folder / ("input-" + std::to_string(counter++) + std::string(suffix));
-    std::ofstream(path_, std::ios::binary).write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
+    std::ofstream(path_, std::ios::binary)
+        .write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
   }
   InputFile(const InputFile&) = delete;
   InputFile& operator=(const InputFile&) = delete;
@@ -40,7 +41,8 @@ class InputFile {
  private:
   static std::filesystem::path make_folder() {
     const char* tmp = std::getenv("TMPDIR");
-    std::filesystem::path base = tmp && *tmp ? tmp : (std::filesystem::is_directory("/dev/shm") ? "/dev/shm" : "/tmp");
+    std::filesystem::path base =
+        tmp && *tmp ? tmp : (std::filesystem::is_directory("/dev/shm") ? "/dev/shm" : "/tmp");
     std::filesystem::path folder = base / ("galaxyzoo-fuzz-" + std::to_string(::getpid()));
     std::filesystem::create_directories(folder);
     return folder;

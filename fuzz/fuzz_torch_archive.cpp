@@ -7,8 +7,8 @@
 // in LibTorch's TorchScript importer within a minute (fuzz/known-crashes/torch_archive/,
 // docs/reliability.md), which LibTorch 2.x rejects with an exception.
 #include "fuzz_support.hpp"
-#include "galaxyzoo/sealed_file.hpp"
-#include "galaxyzoo/vgg16_classifier.hpp"
+#include "galaxyzoo/core/sealed_file.hpp"
+#include "galaxyzoo/model/vgg16_classifier.hpp"
 
 #include <torch/utils.h>
 
@@ -19,10 +19,13 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const galaxyzoo::fuzz::InputFile file(data, 0, ".pt");
-  galaxyzoo::write_sealed_file(file.path(), std::string_view(reinterpret_cast<const char*>(data), size));
+  galaxyzoo::write_sealed_file(file.path(),
+                               std::string_view(reinterpret_cast<const char*>(data), size));
   galaxyzoo::fuzz::expect_clean_rejection([&] {
     const auto loaded = galaxyzoo::load_classifier(file.path());
-    if (static_cast<std::int64_t>(loaded.class_names.size()) != loaded.model->options().num_classes()) std::abort();
+    if (static_cast<std::int64_t>(loaded.class_names.size()) !=
+        loaded.model->options().num_classes())
+      std::abort();
   });
   return 0;
 }

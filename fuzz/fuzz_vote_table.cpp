@@ -1,6 +1,6 @@
 // libFuzzer target: the Kaggle vote-table (CSV catalog) reader, read_vote_table().
 #include "fuzz_support.hpp"
-#include "galaxyzoo/vote_table.hpp"
+#include "galaxyzoo/data/vote_table.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const galaxyzoo::fuzz::InputFile file(data, size, ".csv");

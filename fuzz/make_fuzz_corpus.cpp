@@ -11,13 +11,13 @@
 #include <iostream>
 #include <sstream>
 
-#include "galaxyzoo/galaxy_renderer.hpp"
-#include "galaxyzoo/image.hpp"
-#include "galaxyzoo/random.hpp"
-#include "galaxyzoo/sealed_file.hpp"
-#include "galaxyzoo/search_space.hpp"
-#include "galaxyzoo/synthetic_galaxy.hpp"
-#include "galaxyzoo/vote_table.hpp"
+#include "galaxyzoo/core/random.hpp"
+#include "galaxyzoo/core/sealed_file.hpp"
+#include "galaxyzoo/data/vote_table.hpp"
+#include "galaxyzoo/hpo/search_space.hpp"
+#include "galaxyzoo/images/image.hpp"
+#include "galaxyzoo/synthetic/galaxy_renderer.hpp"
+#include "galaxyzoo/synthetic/synthetic_galaxy.hpp"
 
 namespace fs = std::filesystem;
 namespace gz = galaxyzoo;
@@ -25,7 +25,8 @@ namespace gz = galaxyzoo;
 namespace {
 
 void write_bytes(const fs::path& path, std::string_view bytes) {
-  std::ofstream(path, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(path, std::ios::binary)
+      .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
 std::string read_bytes(const fs::path& path) {
@@ -35,14 +36,16 @@ std::string read_bytes(const fs::path& path) {
 
 void images(const fs::path& dir) {
   gz::Rng rng(3);
-  const gz::Image rgb = gz::render_galaxy(gz::random_galaxy_model(gz::GalaxyKind::spiral, rng, 24), 7, 24);
+  const gz::Image rgb =
+      gz::render_galaxy(gz::random_galaxy_model(gz::GalaxyKind::spiral, rng, 24), 7, 24);
   gz::write_jpeg(rgb, dir / "galaxy.jpg", 75);
   gz::write_png(rgb, dir / "galaxy.png");
   gz::Image grey(rgb.width, rgb.height, 1);
   for (std::size_t i = 0; i < grey.pixels.size(); ++i) grey.pixels[i] = rgb.pixels[3 * i + 1];
   gz::write_jpeg(grey, dir / "grey.jpg", 95);
   // Data of more than 8 bits: a 16-bit PNG and a float FITS cutout.
-  const vips::VImage band = vips::VImage::new_from_file((dir / "grey.jpg").c_str()).cast(VIPS_FORMAT_USHORT) * 200;
+  const vips::VImage band =
+      vips::VImage::new_from_file((dir / "grey.jpg").c_str()).cast(VIPS_FORMAT_USHORT) * 200;
   band.cast(VIPS_FORMAT_USHORT).write_to_file((dir / "grey16.png").c_str());
   (band.cast(VIPS_FORMAT_FLOAT) / 7.0).write_to_file((dir / "cutout.fits").c_str());
 }
@@ -104,7 +107,8 @@ int main(int argc, char** argv) {
   if (VIPS_INIT(argv[0]) != 0) return 1;
   try {
     const fs::path out = argv[1];
-    for (const char* target : {"vote_table", "image", "search_space", "model_file", "torch_archive"}) {
+    for (const char* target :
+         {"vote_table", "image", "search_space", "model_file", "torch_archive"}) {
       fs::create_directories(out / target);
     }
     images(out / "image");

@@ -1,6 +1,9 @@
 #pragma once
 /// @file
-/// Umbrella header: includes the whole public API of galaxyzoo.
+/// Umbrella header of the parts of galaxyzoo that do not need Torch: core utilities, the
+/// catalogue and its split, images, synthetic data, the hyper-parameter search, metrics
+/// and the step runner. It compiles without LibTorch's headers; the model, training,
+/// evaluation and the whole workflow are in galaxyzoo_torch.hpp.
 ///
 /// @code
 /// #include <galaxyzoo/galaxyzoo.hpp>
@@ -12,33 +15,42 @@
 /// }
 /// @endcode
 
-#include "galaxyzoo/atomic_output.hpp"
-#include "galaxyzoo/augment.hpp"
-#include "galaxyzoo/dataset.hpp"
-#include "galaxyzoo/error.hpp"
-#include "galaxyzoo/evaluator.hpp"
-#include "galaxyzoo/galaxy_renderer.hpp"
-#include "galaxyzoo/hpo_search.hpp"
-#include "galaxyzoo/image.hpp"
-#include "galaxyzoo/image_index.hpp"
-#include "galaxyzoo/labeling.hpp"
-#include "galaxyzoo/metrics.hpp"
-#include "galaxyzoo/parallel.hpp"
-#include "galaxyzoo/preprocess.hpp"
-#include "galaxyzoo/postgres_storage.hpp"
-#include "galaxyzoo/pruner.hpp"
-#include "galaxyzoo/random.hpp"
-#include "galaxyzoo/sampler.hpp"
-#include "galaxyzoo/search_space.hpp"
-#include "galaxyzoo/splitter.hpp"
-#include "galaxyzoo/sqlite_storage.hpp"
-#include "galaxyzoo/stop_request.hpp"
-#include "galaxyzoo/study_storage.hpp"
-#include "galaxyzoo/synthetic_dataset.hpp"
-#include "galaxyzoo/synthetic_galaxy.hpp"
-#include "galaxyzoo/text_table.hpp"
-#include "galaxyzoo/trial.hpp"
 #include "galaxyzoo/version.hpp"
-#include "galaxyzoo/vote_simulator.hpp"
-#include "galaxyzoo/vote_table.hpp"
-#include "galaxyzoo/workflow.hpp"
+
+#include "galaxyzoo/core/atomic_output.hpp"
+#include "galaxyzoo/core/error.hpp"
+#include "galaxyzoo/core/parallel.hpp"
+#include "galaxyzoo/core/random.hpp"
+#include "galaxyzoo/core/sealed_file.hpp"
+#include "galaxyzoo/core/stop_request.hpp"
+#include "galaxyzoo/core/text_table.hpp"
+
+#include "galaxyzoo/data/dataset.hpp"
+#include "galaxyzoo/data/image_index.hpp"
+#include "galaxyzoo/data/labeling.hpp"
+#include "galaxyzoo/data/splitter.hpp"
+#include "galaxyzoo/data/vote_table.hpp"
+
+#include "galaxyzoo/images/augment.hpp"
+#include "galaxyzoo/images/image.hpp"
+#include "galaxyzoo/images/plot.hpp"
+#include "galaxyzoo/images/preprocess.hpp"
+
+#include "galaxyzoo/synthetic/galaxy_renderer.hpp"
+#include "galaxyzoo/synthetic/synthetic_dataset.hpp"
+#include "galaxyzoo/synthetic/synthetic_galaxy.hpp"
+#include "galaxyzoo/synthetic/vote_simulator.hpp"
+
+#include "galaxyzoo/hpo/hpo_search.hpp"
+#include "galaxyzoo/hpo/postgres_storage.hpp"
+#include "galaxyzoo/hpo/pruner.hpp"
+#include "galaxyzoo/hpo/sampler.hpp"
+#include "galaxyzoo/hpo/search_space.hpp"
+#include "galaxyzoo/hpo/sqlite_storage.hpp"
+#include "galaxyzoo/hpo/study_storage.hpp"
+#include "galaxyzoo/hpo/trial.hpp"
+
+#include "galaxyzoo/eval/metrics.hpp"
+
+#include "galaxyzoo/workflow/galaxy_workflow.hpp"
+#include "galaxyzoo/workflow/workflow.hpp"

@@ -1,8 +1,8 @@
 #include "kaggle_fixture.hpp"
 
-#include <galaxyzoo/image.hpp>
-#include <galaxyzoo/random.hpp>
-#include <galaxyzoo/vote_simulator.hpp>
+#include <galaxyzoo/core/random.hpp>
+#include <galaxyzoo/images/image.hpp>
+#include <galaxyzoo/synthetic/vote_simulator.hpp>
 
 #include <algorithm>
 #include <fstream>
@@ -50,22 +50,26 @@ void write_tiny_jpeg(const fs::path& path) {
   vips::VImage::black(4, 4, vips::VImage::option()->set("bands", 3)).jpegsave(path.c_str());
 }
 
-void write_colour_classes(const fs::path& folder, int classes, int train, int val, int size, std::uint64_t seed) {
+void write_colour_classes(const fs::path& folder, int classes, int train, int val, int size,
+                          std::uint64_t seed) {
   fs::create_directories(folder);
   Rng rng(seed);
   for (int k = 0; k < classes; ++k) {
-    const int base[3] = {k % 3 == 1 ? 200 : 30 + 10 * k, k % 3 == 0 ? 30 : 70, k % 3 == 2 ? 210 : 40};
+    const int base[3] = {k % 3 == 1 ? 200 : 30 + 10 * k, k % 3 == 0 ? 30 : 70,
+                         k % 3 == 2 ? 210 : 40};
     for (int i = 0; i < train + val; ++i) {
       Image img(size, size, 3);
       for (int y = 0; y < size; ++y) {
         for (int x = 0; x < size; ++x) {
           for (int c = 0; c < 3; ++c) {
-            img.at(x, y, c) = static_cast<std::uint8_t>(std::clamp(base[c] + static_cast<int>(rng.below(40)) - 20, 0, 255));
+            img.at(x, y, c) = static_cast<std::uint8_t>(
+                std::clamp(base[c] + static_cast<int>(rng.below(40)) - 20, 0, 255));
           }
         }
       }
       const std::string split = i < train ? "train" : "val";
-      write_png(img, folder / (split + "_class_" + std::to_string(k) + "_" + std::to_string(i) + "_proc.jpg"));
+      write_png(img, folder / (split + "_class_" + std::to_string(k) + "_" + std::to_string(i) +
+                               "_proc.jpg"));
     }
   }
 }
@@ -85,7 +89,8 @@ VoteTable make_kaggle_folder(const fs::path& root, const std::vector<int>& inten
   return read_vote_table(root / "training_solutions_rev1.csv");
 }
 
-VoteTable one_row_table(const std::vector<std::pair<std::string, double>>& values, std::int64_t id) {
+VoteTable one_row_table(const std::vector<std::pair<std::string, double>>& values,
+                        std::int64_t id) {
   VoteTable table;
   table.galaxy_ids = {id};
   table.columns = kaggle_vote_columns();

@@ -4,11 +4,11 @@
 // whichever storage the test opens. Include after <boost/test/unit_test.hpp>.
 
 #include <fcntl.h>
-#include <galaxyzoo/error.hpp>
-#include <galaxyzoo/hpo_search.hpp>
-#include <galaxyzoo/study_storage.hpp>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <galaxyzoo/core/error.hpp>
+#include <galaxyzoo/hpo/hpo_search.hpp>
+#include <galaxyzoo/hpo/study_storage.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -34,7 +34,8 @@ inline SearchSpace study_space() {
 // Trial n gets layer n, lr 1e-4 and name "a" or "b"; records how many trials it saw.
 class CountingSampler : public Sampler {
  public:
-  Assignment sample(const SearchSpace&, const std::vector<Trial>& trials, std::int64_t number) const override {
+  Assignment sample(const SearchSpace&, const std::vector<Trial>& trials,
+                    std::int64_t number) const override {
     seen = trials.size();
     return {{"layer", number}, {"lr", 1e-4}, {"name", std::string(number % 2 ? "b" : "a")}};
   }
@@ -42,9 +43,12 @@ class CountingSampler : public Sampler {
   mutable std::size_t seen = 0;
 };
 
-inline StudyConfig study_config(const std::string& name = "s1") { return {name, study_space(), "counting"}; }
+inline StudyConfig study_config(const std::string& name = "s1") {
+  return {name, study_space(), "counting"};
+}
 
-inline ClaimOptions claim_options(std::int64_t total, const std::string& worker = "w1", double grace = 3600) {
+inline ClaimOptions claim_options(std::int64_t total, const std::string& worker = "w1",
+                                  double grace = 3600) {
   ClaimOptions o;
   o.total_trials = total;
   o.worker = worker;
@@ -106,7 +110,8 @@ inline int wait_for(pid_t pid) {
 
 // Claims up to the total, reports, finishes, and reads it all back through a second
 // storage from @p open.
-inline void check_claims_up_to_the_total(const std::function<std::unique_ptr<StudyStorage>()>& open) {
+inline void check_claims_up_to_the_total(
+    const std::function<std::unique_ptr<StudyStorage>()>& open) {
   CountingSampler sampler;
   {
     auto storage = open();
@@ -208,7 +213,9 @@ inline void check_stale_take_over(StudyStorage& a, StudyStorage& b) {
 }
 
 // A worker name as HpoSearch makes them: "host:pid:random".
-inline std::string worker_name(const std::string& host, pid_t pid) { return host + ":" + std::to_string(pid) + ":0badcafe"; }
+inline std::string worker_name(const std::string& host, pid_t pid) {
+  return host + ":" + std::to_string(pid) + ":0badcafe";
+}
 
 // A running trial whose worker was a process of this host that has exited is taken over
 // at once, however long the grace period; one of another host, or of a live process,
@@ -225,7 +232,8 @@ inline void check_exited_worker_take_over(StudyStorage& s) {
   const std::string dead = worker_name(host, exited);
   const std::string remote = worker_name(std::string(host) + "-elsewhere", exited);
   const std::string alive = worker_name(host, ::getppid());
-  for (const auto& worker : {remote, alive, dead}) BOOST_REQUIRE(s.claim_trial(claim_options(4, worker), sampler));
+  for (const auto& worker : {remote, alive, dead})
+    BOOST_REQUIRE(s.claim_trial(claim_options(4, worker), sampler));
   // Trials 0 (another host) and 1 (a live process) stay theirs; trial 2's worker is gone.
   const auto taken = s.claim_trial(claim_options(4, "B", /*grace=*/3600), sampler);
   BOOST_REQUIRE(taken.has_value());
@@ -241,11 +249,13 @@ inline void check_exited_worker_take_over(StudyStorage& s) {
 // categorical, o.trials = 24) at once; each logs its calls to @p log. Checks that every
 // trial ran exactly once, both took part, and the stored values match the stored
 // parameters; returns the records.
-inline std::vector<TrialRecord> check_two_workers_share_a_study(const HpoSearchOptions& o, const std::filesystem::path& log) {
+inline std::vector<TrialRecord> check_two_workers_share_a_study(const HpoSearchOptions& o,
+                                                                const std::filesystem::path& log) {
   auto worker = [&] {
     HpoSearch search(o);
     search.run([&](TrialContext& t) {
-      append_line(log, std::to_string(t.number()) + " " + to_string(t.param("x")) + " " + std::to_string(getpid()));
+      append_line(log, std::to_string(t.number()) + " " + to_string(t.param("x")) + " " +
+                           std::to_string(getpid()));
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
       const double x = to_double(t.param("x"));
       return (x - 0.3) * (x - 0.3);

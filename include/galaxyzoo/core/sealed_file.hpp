@@ -1,0 +1,64 @@
+#pragma once
+/// @file
+/// Files whose damage is found before they are parsed: model files and training
+/// checkpoints.
+///
+/// A sealed file is a 32-byte header and then the payload (here a LibTorch archive):
+///
+/// | bytes | content |
+/// |---|---|
+/// | 0-7 | the magic `GZSEALED` |
+/// | 8-11 | layout version, 1 (little-endian) |
+/// | 12-15 | CRC-32 (zlib's) of the payload (little-endian) |
+/// | 16-23 | payload length in bytes (little-endian) |
+/// | 24-31 | zero |
+///
+/// read_sealed_file() checks all of it, so a truncated file, a write torn by a crash or
+/// flipped bytes are reported as CorruptFileError naming the file, and no parser (LibTorch's
+/// archive reader here) ever sees damaged bytes. write_sealed_file() writes atomically
+/// (atomic_output.hpp); with KeepPrevious::yes it first keeps the file it replaces as
+/// previous_copy(path), a hard link (no copy, and at every moment both names hold a
+/// whole file), so that a reader can fall back to the last good state:
+///
+/// @code
+/// galaxyzoo::write_sealed_file("checkpoint.pt", bytes, galaxyzoo::KeepPrevious::yes);
+/// std::string payload;
+/// try {
+///   payload = galaxyzoo::read_sealed_file("checkpoint.pt");
+/// } catch (const galaxyzoo::CorruptFileError& e) {
+///   payload = galaxyzoo::read_sealed_file(galaxyzoo::previous_copy("checkpoint.pt"));
+/// }
+/// @endcode
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "galaxyzoo/core/error.hpp"
+
+namespace galaxyzoo {
+
+/// Whether write_sealed_file() keeps the file it replaces as previous_copy().
+enum class KeepPrevious { no, yes };
+
+/// Where write_sealed_file(path, ..., KeepPrevious::yes) keeps the replaced file:
+/// `PATH.previous`.
+std::filesystem::path previous_copy(const std::filesystem::path& path);
+
+/// Writes @p payload sealed to @p path, atomically; see the file comment.
+/// @throws IoError naming the path if it cannot be written (the destination, and its
+///         previous copy, are then unchanged).
+void write_sealed_file(const std::filesystem::path& path, std::string_view payload,
+                       KeepPrevious keep = KeepPrevious::no);
+
+/// The payload of the sealed file @p path.
+/// @throws IoError if it cannot be read; CorruptFileError naming the file and what is
+///         wrong (not a sealed file, another layout version, truncated, longer than
+///         recorded, or a checksum mismatch).
+std::string read_sealed_file(const std::filesystem::path& path);
+
+/// True if @p bytes begin as a sealed file does (the magic); for formats that also read
+/// older, unsealed files.
+bool looks_sealed(std::string_view bytes) noexcept;
+
+}  // namespace galaxyzoo

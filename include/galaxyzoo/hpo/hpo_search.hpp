@@ -1,0 +1,206 @@
+#pragma once
+/// @file
+/// A hyper-parameter search that any number of worker processes run together, resumable
+/// after a kill at any moment.
+///
+/// HpoSearch runs an objective on trials that it claims from a StudyStorage until the
+/// study has HpoSearchOptions::trials finished (complete or pruned) trials. A restarted
+/// search therefore runs only the missing trials, and several processes started on the
+/// same storage share the work without ever running a trial twice. While a trial runs,
+/// a thread refreshes its heartbeat every heartbeat_seconds; a trial whose heartbeat is
+/// older than grace_seconds (its process was killed) is taken over by the next claim and
+/// re-run with the same number and parameters; at once, without waiting, when its worker
+/// was a process of this host that no longer exists (a run killed and restarted).
+///
+/// The objective gets a TrialContext: the trial's parameters and number, report() for
+/// the value after each epoch (stored at once, for the pruner and for the record) and
+/// should_prune() (the pruner's decision from the stored trials). A trial ends
+///  - complete: the objective returned a number;
+///  - pruned: it threw TrialPruned, or returned after should_prune() said yes; its value
+///    is the last reported value;
+///  - failed: it threw any other exception or returned NaN; the message is stored, and a
+///    failed trial does not count towards the total (another trial replaces it).
+/// An IoError from the objective (a full disk, an unreadable file: the machine's fault,
+/// not the parameters') fails no trial: the trial is handed back, and run() rethrows the
+/// error; the next run re-runs the trial first.
+/// A stop request (request_stop(), SIGTERM through install_stop_handler()) ends the
+/// search: the objective should throw TrialInterrupted (or return), the unfinished trial
+/// is handed back to the study, and the next run re-runs it first.
+///
+/// After every trial the worker that finished it writes, atomically, into output_dir:
+/// `best_NAME_params.txt` (trial, value and parameters as `key: value` lines, readable
+/// by read_hyperparameters()), `best_NAME_trial.json` and `NAME_trials.csv` (every
+/// trial: number, state, value, parameters, attempts, times, message).
+///
+/// @code
+/// galaxyzoo::HpoSearchOptions options;
+/// options.storage = "sqlite:///hpo.db";
+/// options.trials = 20;
+/// options.pruner = "median";
+/// options.progress = &std::cout;
+/// galaxyzoo::HpoSearch search(options);
+/// auto result = search.run([](galaxyzoo::TrialContext& trial) {
+///   const double x = galaxyzoo::to_double(trial.param("lr_head"));
+///   for (int epoch = 0; epoch < 10; ++epoch) {
+///     trial.report(epoch, loss_after(epoch, x));
+///     if (trial.should_prune()) throw galaxyzoo::TrialPruned();
+///   }
+///   return loss_after(9, x);
+/// });
+/// @endcode
+
+#include <atomic>
+#include <cstdint>
+#include <exception>
+#include <filesystem>
+#include <functional>
+#include <iosfwd>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "galaxyzoo/hpo/pruner.hpp"
+#include "galaxyzoo/hpo/sampler.hpp"
+#include "galaxyzoo/hpo/search_space.hpp"
+#include "galaxyzoo/hpo/study_storage.hpp"
+#include "galaxyzoo/hpo/trial.hpp"
+
+namespace galaxyzoo {
+
+/// Options of HpoSearch.
+struct HpoSearchOptions {
+  std::string storage = "hpo_study.db";  ///< study database: "sqlite:///path", a file path or
+                                         ///< "postgresql://..." (open_storage())
+  std::string study_name = "vgg16_hpo";  ///< must match the stored study's name
+  SearchSpace space = SearchSpace::vgg16_default();  ///< must match the stored study's space
+  std::int64_t trials = 1;       ///< finished (complete + pruned) trials the study should reach
+  std::string sampler = "tpe";   ///< "random", "grid" or "tpe" (make_sampler())
+  std::uint64_t seed = 10;       ///< the sampler's seed
+  std::string pruner = "none";   ///< "none" or "median" (make_pruner())
+  double heartbeat_seconds = 5;  ///< how often a running trial's heartbeat is refreshed
+  double grace_seconds = 60;  ///< a running trial silent for longer is re-run (> heartbeat_seconds)
+  std::int64_t max_failures =
+      3;  ///< run() throws after this many failed trials of its own (0: never)
+  std::filesystem::path output_dir;       ///< where the summary files go (empty: none are written)
+  std::string output_name = "vgg16_hpo";  ///< the `<name>` in the summary files' names
+  std::ostream* progress = nullptr;       ///< one line per trial goes here (nullptr: silent)
+};
+
+/// Thrown by an objective to end its trial as pruned.
+class TrialPruned : public std::exception {
+ public:
+  /// "trial pruned".
+  const char* what() const noexcept override { return "trial pruned"; }
+};
+
+/// Thrown by an objective that stopped on a stop request: the trial is handed back
+/// unfinished and the search returns.
+class TrialInterrupted : public std::exception {
+ public:
+  /// "trial interrupted by a stop request".
+  const char* what() const noexcept override { return "trial interrupted by a stop request"; }
+};
+
+/// What an objective sees of its trial; see the file comment.
+class TrialContext {
+ public:
+  /// The trial's parameters.
+  const Assignment& params() const noexcept { return trial_.params; }
+  /// The value of parameter @p name. @throws Error naming it if the trial has none.
+  const ParameterValue& param(const std::string& name) const;
+  /// The trial's number (0-based, unique in the study).
+  std::int64_t number() const noexcept { return trial_.number; }
+  /// 1 for a trial's first run, 2 and more when it is re-run after a kill or a stop.
+  std::int64_t attempt() const noexcept { return attempt_; }
+  /// Stores @p value as the trial's intermediate value at @p step (an epoch), in one
+  /// transaction. @throws Error on a storage failure.
+  void report(std::int64_t step, double value);
+  /// Whether the pruner stops the trial at the last reported step, judged against the
+  /// study's stored trials. Once true, the trial ends as pruned however it returns.
+  bool should_prune();
+  /// Whether should_prune() has said yes.
+  bool pruned() const noexcept { return pruned_; }
+  /// The values reported so far, by step.
+  const std::map<std::int64_t, double>& intermediate() const noexcept {
+    return trial_.intermediate;
+  }
+  /// False once another worker has taken the trial over (its heartbeat was too late):
+  /// the result will be discarded, so the objective may as well stop.
+  bool owned() const noexcept { return owned_.load(); }
+
+ private:
+  friend class HpoSearch;
+  TrialContext(StudyStorage& storage, const Pruner& pruner, std::string worker, Trial trial,
+               std::int64_t attempt)
+      : storage_(storage),
+        pruner_(pruner),
+        worker_(std::move(worker)),
+        trial_(std::move(trial)),
+        attempt_(attempt) {}
+  StudyStorage& storage_;
+  const Pruner& pruner_;
+  std::string worker_;
+  Trial trial_;
+  std::int64_t attempt_;
+  std::optional<std::int64_t> last_step_;
+  bool pruned_ = false;
+  std::atomic<bool> owned_{true};
+};
+
+/// An objective: the value of a trial, lower is better.
+using Objective = std::function<double(TrialContext&)>;
+
+/// What HpoSearch::run() did.
+struct HpoResult {
+  std::int64_t complete = 0;        ///< trials this run completed
+  std::int64_t pruned = 0;          ///< trials this run pruned
+  std::int64_t failed = 0;          ///< trials of this run that failed
+  std::int64_t resumed = 0;         ///< of those, trials taken over from a dead or stopped worker
+  std::int64_t finished_total = 0;  ///< finished trials in the study at the end (all workers)
+  bool interrupted = false;         ///< a stop request ended the run; run again to continue
+  std::optional<TrialRecord> best;  ///< the study's best complete trial, if any
+};
+
+/// The complete trial with the lowest value (the lowest number among equals), if any.
+std::optional<TrialRecord> best_trial(const std::vector<TrialRecord>& records);
+
+/// Writes `best_NAME_params.txt`, `best_NAME_trial.json` (when a trial is complete)
+/// and `NAME_trials.csv` into @p folder, each atomically; see the file comment.
+/// @p space orders the parameter columns. @throws IoError if a file cannot be written.
+void write_hpo_summary(const std::vector<TrialRecord>& records, const SearchSpace& space,
+                       const std::string& study_name, const std::filesystem::path& folder,
+                       const std::string& name);
+
+/// Runs trials of a study; see the file comment.
+class HpoSearch {
+ public:
+  /// Opens the storage and creates or checks the study.
+  /// @throws Error for bad options (trials < 1, grace_seconds <= heartbeat_seconds, an
+  ///         unknown sampler or pruner), or when the stored study differs (name, search
+  ///         space, schema version; the storage is then unchanged); the storage's errors.
+  explicit HpoSearch(HpoSearchOptions options);
+  ~HpoSearch();
+  HpoSearch(const HpoSearch&) = delete;
+  HpoSearch& operator=(const HpoSearch&) = delete;
+
+  /// Claims and runs trials until the study has enough finished trials or a stop is
+  /// requested. @throws Error after max_failures failed trials (each is recorded), or on
+  /// a storage failure; IoError from the objective. The trial then running is handed back.
+  HpoResult run(const Objective& objective);
+
+  /// The study's storage.
+  StudyStorage& storage() noexcept { return *storage_; }
+  /// This process's worker name ("host:pid:random").
+  const std::string& worker() const noexcept { return worker_; }
+
+ private:
+  HpoSearchOptions options_;
+  std::unique_ptr<StudyStorage> storage_;
+  std::unique_ptr<Sampler> sampler_;
+  std::unique_ptr<Pruner> pruner_;
+  std::string worker_;
+};
+
+}  // namespace galaxyzoo

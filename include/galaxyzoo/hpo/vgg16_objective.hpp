@@ -1,0 +1,68 @@
+#pragma once
+/// @file
+/// The objective of the VGG16 hyper-parameter search: train with a trial's parameters
+/// on the training split, early-stop on the validation split, return a validation loss.
+///
+/// Each trial is one run_training() (training_run.hpp) with the trial's `layer`,
+/// `lr_body` and `lr_head` (parameters the space lacks keep HyperParameters' defaults;
+/// any other parameter is an error). After every epoch the validation loss is reported
+/// to the trial (so the study records it and a pruner can stop the trial there). The
+/// trial's value is the best validation loss, or, as an option, the mean validation loss
+/// over the epochs actually run (the original divided the sum by the epoch budget even
+/// when early stopping ended the trial sooner; that is not repeated here).
+///
+/// Files per trial N, in the output folder: `early_stopping_vgg16_model_trialN.pt` (the
+/// best weights, load_classifier() reads it), `loss_vgg16_trialN.png`,
+/// `history_vgg16_trialN.csv`, and while it runs `checkpoint_vgg16_trialN.pt`. A trial
+/// stopped by a stop request throws TrialInterrupted and keeps its checkpoint; its next
+/// attempt continues from there. A first attempt deletes a leftover checkpoint.
+///
+/// @code
+/// galaxyzoo::Vgg16ObjectiveOptions options;
+/// options.run.data = "preprocessed";
+/// options.run.output_dir = "hpo";
+/// options.run.trainer.epochs = 8;
+/// galaxyzoo::HpoSearch search(search_options);
+/// search.run(galaxyzoo::Vgg16Objective(options, search_options.space));
+/// @endcode
+
+#include <string>
+
+#include "galaxyzoo/hpo/hpo_search.hpp"
+#include "galaxyzoo/model/training_run.hpp"
+
+namespace galaxyzoo {
+
+/// Options of Vgg16Objective.
+struct Vgg16ObjectiveOptions {
+  /// Data, output folder, weights, image size, batch size, loaders and the trainer's
+  /// epochs, patience, seed and device. Its params, name, resume and write_model are
+  /// set per trial.
+  TrainingRunOptions run;
+  /// The trial's value: the best validation loss (false, the default) or the mean
+  /// validation loss over the epochs run (true).
+  bool mean_val_loss = false;
+  /// Keep each trial's checkpoint file after the trial has finished (default: delete it).
+  bool keep_checkpoints = false;
+};
+
+/// The hyper-parameters of a trial: layer, lr_body and lr_head from @p params, the
+/// defaults for those missing. @throws Error for any other parameter name, or a layer
+/// that is not an integer.
+HyperParameters vgg16_hyperparameters(const Assignment& params);
+
+/// Trains VGG16 for a trial; see the file comment.
+class Vgg16Objective {
+ public:
+  /// @throws Error if @p space has parameters other than layer, lr_body and lr_head.
+  Vgg16Objective(Vgg16ObjectiveOptions options, const SearchSpace& space);
+
+  /// Runs trial @p trial and returns its value.
+  /// @throws TrialInterrupted on a stop request; the errors of run_training().
+  double operator()(TrialContext& trial) const;
+
+ private:
+  Vgg16ObjectiveOptions options_;
+};
+
+}  // namespace galaxyzoo

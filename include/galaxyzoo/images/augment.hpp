@@ -1,0 +1,131 @@
+#pragma once
+/// @file
+/// Augmentation of rare classes: the original's two affine recipes, and more.
+///
+/// The original made new training images of classes 2 and 3 by cycling through the
+/// class's preprocessed training images; for each new image, with probability 0.51 it
+/// rotated by 130 degrees about the centre with scale 0.80, cut rows and columns 50..205
+/// (of 256) and resized back to 256 x 256; otherwise it rotated by 70 degrees with scale
+/// 1.15. Pixels from outside the source are black. New files are numbered from 4000.
+///
+/// An Augmenter does that (the defaults), and optionally what galaxies allow beyond it:
+/// any rotation angle, flips, small zoom and shifts, since a galaxy has no preferred
+/// orientation. A transform is drawn (draw()) and applied (apply()) separately, so the
+/// same code serves offline (run(): files) and online (augment(): images in memory, for a
+/// training data loader). Output i depends only on the seed and i, so runs are
+/// reproducible, parallel and resumable.
+///
+/// @code
+/// galaxyzoo::Augmenter augmenter;                      // the original's recipes
+/// auto inputs = galaxyzoo::augmentation_inputs("preprocessed", "class_3");
+/// auto report = augmenter.run(inputs, /*num=*/15, "preprocessed", "train_class_3");
+/// // wrote train_class_3_4000_proc.jpg ... train_class_3_4014_proc.jpg
+///
+/// galaxyzoo::Rng rng(1);
+/// galaxyzoo::AugmenterOptions online;
+/// online.any_angle = true;
+/// online.flips = true;
+/// galaxyzoo::Image rotated = galaxyzoo::Augmenter(online).augment(image, rng);
+/// @endcode
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "galaxyzoo/core/random.hpp"
+#include "galaxyzoo/images/image.hpp"
+
+namespace galaxyzoo {
+
+/// One drawn transform: flips, then rotation and scaling about the centre with a shift,
+/// then (recipe A) the central crop resized back to full size.
+struct Augmentation {
+  double angle = 0;              ///< degrees, counter-clockwise as seen on the image
+  double scale = 1;              ///< > 1 enlarges
+  double shift_x = 0;            ///< fraction of the width, to the right
+  double shift_y = 0;            ///< fraction of the height, down
+  bool flip_horizontal = false;  ///< mirror left-right first
+  bool flip_vertical = false;    ///< mirror top-bottom first
+  bool crop_and_resize = false;  ///< cut the original's 50..205 window (of 256) and resize back
+};
+
+/// How transforms are drawn and files written.
+struct AugmenterOptions {
+  // The original's recipes.
+  double recipe_a_probability =
+      0.51;  ///< rotate 130, scale 0.80, crop + resize; else rotate 70, scale 1.15
+  // Beyond the original (all off by default).
+  bool any_angle = false;  ///< add a uniform random angle in [0, 360) to the recipe's
+  bool flips = false;      ///< flip left-right and top-bottom, each with probability 0.5
+  double max_zoom = 0;     ///< multiply the scale by 1 + uniform(-max_zoom, max_zoom)
+  double max_shift = 0;    ///< shift by uniform(-max_shift, max_shift) of the image size
+  // Offline runs.
+  std::uint64_t seed = 10;  ///< output i is drawn from a generator seeded by (seed, i)
+  int first_number = 4000;  ///< number of the first new file (the original's 4000)
+  int jpeg_quality = 90;    ///< of the written files
+  bool proc_suffix =
+      true;  ///< name files `<prefix>_<n>_proc.jpg` (the original); else `<prefix>_<n>.jpg`
+  int num_workers = 1;  ///< threads; 0: one per hardware thread
+  /// Called after each file with (files done, total), one call at a time.
+  std::function<void(std::size_t, std::size_t)> progress;
+};
+
+/// What Augmenter::run() did.
+struct AugmentReport {
+  std::size_t written = 0;                   ///< new files written
+  std::size_t up_to_date = 0;                ///< files already there from an identical run
+  std::vector<std::filesystem::path> files;  ///< all outputs, in number order
+  double seconds = 0;                        ///< wall-clock time
+};
+
+/// Draws and applies augmentations, in memory or over files.
+class Augmenter {
+ public:
+  /// @throws Error for a probability outside [0, 1], negative zoom or shift, a quality
+  ///         outside 1-100 or a negative first_number.
+  explicit Augmenter(AugmenterOptions options = {});
+
+  /// Draws one transform from @p rng.
+  Augmentation draw(Rng& rng) const;
+  /// Applies @p t to @p image: bilinear interpolation, black outside the source; the
+  /// result has the size of the input.
+  static Image apply(const Image& image, const Augmentation& t);
+  /// draw() then apply().
+  Image augment(const Image& image, Rng& rng) const { return apply(image, draw(rng)); }
+
+  /// Makes @p num new images from @p inputs (cycling through them in order) into
+  /// @p output_dir, named `<name_prefix>_<first_number + i>_proc.jpg`. A file already
+  /// there from a run with the same options and inputs is kept, so an interrupted run
+  /// resumes where it stopped.
+  /// @throws Error if @p inputs is empty; IoError naming the file if an input cannot be
+  ///         read or an output written.
+  AugmentReport run(const std::vector<std::filesystem::path>& inputs, std::size_t num,
+                    const std::filesystem::path& output_dir, const std::string& name_prefix) const;
+
+  /// The options, as given.
+  const AugmenterOptions& options() const noexcept { return options_; }
+
+ private:
+  AugmenterOptions options_;
+};
+
+/// Removes what Augmenter::run() wrote into @p folder under @p name_prefix: the files
+/// `<name_prefix>_<n>_proc.jpg` and `<name_prefix>_<n>.jpg` with n >= @p first_number,
+/// and its record of options. Returns the number of images removed. Used before a run
+/// with other settings (fewer images, another seed), whose outputs must not mix with
+/// these. @throws IoError if the folder cannot be listed or a file removed.
+std::size_t remove_augmented(const std::filesystem::path& folder, const std::string& name_prefix,
+                             int first_number = 4000);
+
+/// The preprocessed training images of one class in @p folder, as the original took them
+/// (`train_<class_str>_<n>_proc.jpg`, e.g. class_str "class_3"), without earlier
+/// augmentation outputs (numbers >= @p first_number), sorted by number.
+/// @throws IoError if the folder cannot be listed.
+std::vector<std::filesystem::path> augmentation_inputs(const std::filesystem::path& folder,
+                                                       const std::string& class_str,
+                                                       int first_number = 4000);
+
+}  // namespace galaxyzoo

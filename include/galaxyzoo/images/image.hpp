@@ -1,0 +1,115 @@
+#pragma once
+/// @file
+/// Images in memory and on disk.
+///
+/// galaxyzoo::Image is an owned 8-bit buffer, interleaved (row by row, the bands of each
+/// pixel together: RGB RGB ...). JPEG files are decoded and encoded with libjpeg-turbo
+/// directly, because libvips' fixed cost per image outweighs the decoding of small images
+/// (docs/benchmarks.md); every other format (PNG, TIFF, FITS, WebP, ...) goes through
+/// libvips, as do resize() and write_png(). Both are confined to src/image.cpp: no libvips
+/// or libjpeg type appears in a public header.
+///
+/// @code
+/// galaxyzoo::Image img = galaxyzoo::read_image("images_training_rev1/100008.jpg");
+/// std::uint8_t red = img.at(212, 212, 0);
+/// galaxyzoo::write_jpeg(img, "copy.jpg", /*quality=*/90);   // atomic
+/// @endcode
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace galaxyzoo {
+
+/// An 8-bit image: width x height pixels of `bands` samples each, interleaved.
+struct Image {
+  int width = 0;                     ///< pixels per row
+  int height = 0;                    ///< rows
+  int bands = 0;                     ///< samples per pixel (3 for RGB)
+  std::vector<std::uint8_t> pixels;  ///< width * height * bands samples
+
+  Image() = default;
+  /// A black image of the given size. @throws Error for a non-positive size.
+  Image(int width, int height, int bands);
+
+  /// Sample @p band of pixel (@p x, @p y); no bounds check.
+  std::uint8_t& at(int x, int y, int band) noexcept {
+    return pixels[(static_cast<std::size_t>(y) * static_cast<std::size_t>(width) +
+                   static_cast<std::size_t>(x)) *
+                      static_cast<std::size_t>(bands) +
+                  static_cast<std::size_t>(band)];
+  }
+  /// Sample @p band of pixel (@p x, @p y); no bounds check.
+  std::uint8_t at(int x, int y, int band) const noexcept {
+    return const_cast<Image&>(*this).at(x, y, band);
+  }
+};
+
+/// How samples of more than 8 bits (FITS, 16-bit PNG or TIFF) are mapped to 8 bits. The
+/// range is the smallest and largest finite sample of the whole file, over all bands (so a
+/// crop has the same values as the same region of the whole image); non-finite samples
+/// (FITS blanks) become 0, and a constant image becomes all 0.
+enum class Stretch {
+  linear,  ///< the file's minimum to 0, maximum to 255
+  asinh,   ///< 255 asinh(x / s) / asinh(1 / s) of x rescaled to [0, 1], s = asinh_softening
+};
+
+/// What read_image() decodes.
+struct ReadOptions {
+  /// > 0: decode only the centred crop_width x crop_height region, from pixel
+  /// ((width - crop_width) / 2, (height - crop_height) / 2), rounded down.
+  int crop_width = 0;
+  int crop_height = 0;               ///< > 0 together with crop_width
+  Stretch stretch = Stretch::asinh;  ///< for data of more than 8 bits
+  double asinh_softening = 0.02;     ///< s of Stretch::asinh, as a fraction of the data range
+  /// Files of more pixels (width x height as stored) are refused before decoding, so
+  /// that a damaged header cannot make the reader allocate gigabytes (0: no limit). The
+  /// default, 100 million, is 10000 x 10000; Galaxy Zoo cutouts are 424 x 424.
+  std::int64_t max_pixels = 100'000'000;
+};
+
+/// The file as stored, before any crop.
+struct ImageInfo {
+  int width = 0;       ///< pixels per row
+  int height = 0;      ///< rows
+  int bands = 0;       ///< samples per pixel in the file (1 grey, 3 RGB, 4 RGBA/CMYK)
+  std::string format;  ///< "jpeg", "png", "tiff", "fits", ... (libvips' loader name without "load")
+};
+
+/// Decodes the image file at @p path (JPEG, PNG, TIFF, FITS: whatever libvips reads) to
+/// 8 bits per sample, whole or only its centred crop (ReadOptions::crop_width), and
+/// fills @p info, if given, with the stored size and format. Truncated or corrupt files
+/// are errors, not partly grey images (for JPEG, libjpeg's warnings count as errors).
+///
+/// The format is recognised by content, not by the file name. The bands are those stored:
+/// a grey JPEG or PNG gives 1, RGBA or CMYK 4 (nothing is converted, so callers can reject
+/// what they cannot use). A JPEG crop decodes only the rows and iMCU columns it needs, and
+/// its pixels equal those of the same region of a whole decode. FITS images come the
+/// way astronomers view them: the first row of the data at the bottom.
+/// @throws IoError naming the file and the reason; Error naming the file and both sizes if
+///         the crop is larger than the image or the image larger than max_pixels.
+Image read_image(const std::filesystem::path& path, const ReadOptions& options = {},
+                 ImageInfo* info = nullptr);
+
+/// @p image resampled to @p width x @p height (libvips' resize: area averaging when
+/// shrinking, Lanczos-3 interpolation otherwise). @throws Error for a non-positive size.
+Image resize(const Image& image, int width, int height);
+
+/// Renders an SVG document to an RGB image on white (libvips with librsvg); the plots
+/// of plot.hpp use it. @throws Error if it cannot be rendered.
+Image render_svg(const std::string& svg);
+
+/// JPEG bytes of @p image (1 or 3 bands) at @p quality (1-100): baseline, 4:2:0 chroma
+/// subsampling below quality 90 and none from 90 up (as libvips' jpegsave), no metadata.
+/// @throws Error for another number of bands, a bad quality, or if encoding fails.
+std::vector<std::uint8_t> encode_jpeg(const Image& image, int quality = 90);
+
+/// Writes @p image as a JPEG file, atomically. @throws IoError if it cannot be written.
+void write_jpeg(const Image& image, const std::filesystem::path& path, int quality = 90);
+
+/// Writes @p image as a PNG file, atomically. @throws IoError if it cannot be written.
+void write_png(const Image& image, const std::filesystem::path& path);
+
+}  // namespace galaxyzoo

@@ -1,0 +1,163 @@
+#pragma once
+/// @file
+/// Training a VGG16Classifier, with early stopping and checkpoints that survive kills.
+///
+/// Adam with two parameter groups (the trainable part of VGG16's features, and the head)
+/// and their own learning rates, cross-entropy loss (optionally class-weighted), early
+/// stopping on the validation loss that keeps the best weights. After every epoch the
+/// whole state (model, optimiser, epoch, early-stopping state, best weights, history, the
+/// random generator) is written atomically to the checkpoint file, a sealed file
+/// (sealed_file.hpp) whose previous version is kept beside it as `CHECKPOINT.previous`;
+/// a run killed at any moment resumes from it (from the previous version if the
+/// checkpoint is found damaged; the previous version is deleted once training finishes), and on the
+/// CPU with a fixed seed ends with the same weights as a run that was never interrupted. A stop
+/// request (request_stop(), e.g. from the SIGTERM handler that install_stop_handler() installs, as
+/// a cluster's wall-time limit sends) checkpoints in the middle of the epoch and returns.
+///
+/// Validation data only ever decide when to stop and which weights to keep: pass the
+/// validation split, never the test split (the original early-stopped on test).
+///
+/// @code
+/// galaxyzoo::TrainerOptions options;
+/// options.epochs = 10;
+/// options.checkpoint = "checkpoint_vgg16.pt";
+/// galaxyzoo::Trainer trainer(model, options);
+/// auto result = trainer.fit(train_loader, &val_loader);
+/// if (result.interrupted) return galaxyzoo::kExitResumable;
+/// @endcode
+
+#include <torch/types.h>
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "galaxyzoo/core/stop_request.hpp"
+#include "galaxyzoo/images/image.hpp"
+#include "galaxyzoo/model/image_loader.hpp"
+#include "galaxyzoo/model/vgg16_classifier.hpp"
+
+namespace galaxyzoo {
+
+class DistributedContext;
+
+/// What one epoch achieved.
+struct EpochStats {
+  std::int64_t epoch = 0;        ///< 0-based
+  double train_loss = 0;         ///< mean cross-entropy over the epoch's training batches
+  double train_accuracy = 0;     ///< fraction of training images classified right
+  double val_loss = 0;           ///< mean validation cross-entropy (NaN without validation)
+  double val_accuracy = 0;       ///< fraction of validation images right (NaN without validation)
+  double seconds = 0;            ///< wall-clock time of the epoch
+  double images_per_second = 0;  ///< training throughput
+};
+
+/// Options of Trainer.
+struct TrainerOptions {
+  std::int64_t epochs = 10;   ///< most epochs to train
+  double lr_body = 1e-7;      ///< learning rate of the trainable features layers
+  double lr_head = 1e-4;      ///< learning rate of the head
+  std::int64_t patience = 4;  ///< stop after this many epochs without a better val loss (0: never)
+  std::vector<double> class_weights;   ///< cross-entropy weight per class (empty: equal)
+  std::uint64_t seed = 123;            ///< seeds LibTorch's generator (dropout, initialisation)
+  std::filesystem::path checkpoint;    ///< checkpoint file (empty: none)
+  torch::Device device = torch::kCPU;  ///< where to train
+  /// On CUDA: run forward passes under autocast to bfloat16 (no loss scaling needed, as
+  /// bfloat16 has float32's range); ignored on the CPU.
+  bool mixed_precision = false;
+  /// Called after each epoch, e.g. to print it.
+  std::function<void(const EpochStats&)> on_epoch;
+  /// Called with a line for the user when fit() recovers from something without failing:
+  /// a damaged checkpoint replaced by its previous copy. Empty: not called.
+  std::function<void(const std::string&)> on_notice;
+  /// Called after each training batch with (batch, batches per epoch, images/s so far).
+  std::function<void(std::size_t, std::size_t, double)> on_batch;
+  /// Called after each epoch (after on_epoch); returning true ends training there, as
+  /// early stopping does: the model keeps the best weights so far and
+  /// TrainingResult::stopped_by_callback is set. The hyper-parameter search prunes
+  /// trials with it. Empty (the default): never called.
+  std::function<bool(const EpochStats&)> should_stop;
+  /// Data-parallel training (see distributed.hpp); nullptr (the default) or a world of
+  /// one: this process alone. Every rank calls fit() with a loader sharded by rank
+  /// (ImageLoaderOptions::rank, world_size): rank 0's initial weights are broadcast,
+  /// gradients are averaged with bucketed all-reduces after each backward pass, losses,
+  /// accuracies and validation results are averaged over all ranks, and the BatchNorm
+  /// running statistics are copied from rank 0 at the end of every epoch (each rank
+  /// normalises with its own batch's statistics while training), so all ranks hold the
+  /// same weights. Dropout draws from a generator seeded by (seed, rank, epoch, batch).
+  /// Only rank 0 writes the checkpoint; all ranks resume from it (it must be on a file
+  /// system they share). Stop requests on any rank stop all; should_stop is rank 0's
+  /// decision. The context must outlive fit().
+  DistributedContext* distributed = nullptr;
+  /// Keep BatchNorm layers in evaluation mode while training: they normalise with, and
+  /// do not update, their running statistics (default false). With it and no dropout,
+  /// data-parallel training equals one process with the global batch exactly.
+  bool freeze_batchnorm = false;
+};
+
+/// What fit() did.
+struct TrainingResult {
+  std::vector<EpochStats> history;  ///< every finished epoch, resumed ones included
+  std::int64_t best_epoch = -1;  ///< epoch whose weights the model holds (-1: last, no validation)
+  double best_val_loss = 0;      ///< its validation loss
+  bool stopped_early = false;    ///< patience ran out
+  bool stopped_by_callback = false;  ///< TrainerOptions::should_stop returned true
+  bool interrupted = false;          ///< a stop was requested: resume from the checkpoint
+  bool resumed = false;              ///< the run started from a checkpoint
+  /// Non-empty when the checkpoint was damaged (this says how) and training resumed from
+  /// the copy kept before its last write instead (previous_copy() of sealed_file.hpp).
+  std::string recovered_checkpoint;
+};
+
+/// Trains a classifier; see the file comment.
+class Trainer {
+ public:
+  /// @throws Error for epochs < 1, negative patience or learning rates, or class weights
+  ///         that are not one positive number per class.
+  Trainer(VGG16Classifier model, TrainerOptions options);
+
+  /// Trains on @p train, early-stopping on @p val (nullptr: train all epochs, keep the
+  /// last weights). Resumes from the checkpoint file if it exists. At the end the model
+  /// holds the best weights, in eval mode.
+  /// @throws CorruptFileError if the checkpoint is damaged and there is no good previous
+  ///         copy; Error if it belongs to another model; IoError if it cannot be written.
+  TrainingResult fit(ImageLoader& train, ImageLoader* val = nullptr);
+
+  /// Mean loss and accuracy of the model on @p data (no gradients, eval mode). With
+  /// TrainerOptions::distributed every rank must call it: the sums are over all ranks
+  /// (each passing its shard, or all the same data).
+  std::pair<double, double> evaluate(ImageLoader& data);
+
+  /// The model being trained.
+  VGG16Classifier& model() noexcept { return model_; }
+
+ private:
+  VGG16Classifier model_;
+  TrainerOptions options_;
+};
+
+/// The hyper-parameters the search tunes and training uses.
+struct HyperParameters {
+  std::int64_t layer = 21;  ///< VGG16 features children before this index are frozen
+  double lr_body = 1e-7;    ///< learning rate of the trainable features layers
+  double lr_head = 1e-4;    ///< learning rate of the head
+};
+
+/// Reads hyper-parameters from a text file of `key: value` (or `key = value`) lines, or
+/// a JSON object, with the keys layer, lr_body and lr_head; other keys (trial number,
+/// value) are ignored, missing ones keep their defaults.
+/// @throws IoError if the file cannot be read; InputError naming the line and key for a
+///         value that is not a number.
+HyperParameters read_hyperparameters(const std::filesystem::path& file);
+
+/// The loss (left) and accuracy (right) of each epoch, train and validation, as a plot.
+Image training_curves(const std::vector<EpochStats>& history);
+
+/// Writes the history as CSV (epoch, train_loss, train_accuracy, val_loss, val_accuracy,
+/// seconds, images_per_second), atomically.
+void write_history_csv(const std::vector<EpochStats>& history, const std::filesystem::path& file);
+
+}  // namespace galaxyzoo

@@ -1,0 +1,135 @@
+#pragma once
+/// @file
+/// The workflow's model: torchvision's VGG16 feature extractor with a small classifier
+/// head, as a LibTorch module.
+///
+/// The `features` part has torchvision's layers, indices and parameter names
+/// (`features.0.weight` ... `features.28.bias`), so ImageNet weights exported from
+/// torchvision load as they are (load_vgg16_features()). The head is the original's:
+/// Flatten -> Linear(in, 512) -> BatchNorm1d -> ReLU -> Dropout(0.5) -> Linear(512, 64) ->
+/// BatchNorm1d -> ReLU -> Dropout(0.3) -> Linear(64, num_classes), where `in` is
+/// 512 x (image_size / 32)^2 (512 x 8 x 8 for the original's 256 x 256 input).
+///
+/// Transfer learning freezes every `features` child before index `freeze_before` (the
+/// original's `layer`, default 21 = conv4_3); body_parameters() and head_parameters() are
+/// the two groups that get their own learning rates.
+///
+/// @code
+/// galaxyzoo::VGG16Classifier
+/// model(galaxyzoo::VGG16ClassifierOptions(/*num_classes=*/5).image_size(256));
+/// galaxyzoo::load_vgg16_features(*model, "vgg16_imagenet.pth");
+/// torch::optim::Adam adam({torch::optim::OptimizerParamGroup(model->body_parameters()),
+///                          torch::optim::OptimizerParamGroup(model->head_parameters())});
+/// torch::Tensor logits = model->forward(torch::rand({8, 3, 256, 256}));   // [8, 5]
+/// @endcode
+
+#include <torch/arg.h>
+#include <torch/nn/cloneable.h>
+#include <torch/nn/module.h>
+#include <torch/nn/modules/container/sequential.h>
+#include <torch/nn/pimpl.h>
+#include <torch/types.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace galaxyzoo {
+
+/// Options of VGG16Classifier.
+struct VGG16ClassifierOptions {
+  /// @param num_classes number of output classes (the workflow's 5)
+  /* implicit */ VGG16ClassifierOptions(std::int64_t num_classes = 5) : num_classes_(num_classes) {}
+
+  /// Number of classes (default 5).
+  TORCH_ARG(std::int64_t, num_classes);
+  /// Side of the square input images, a multiple of 32 (default 256, the original's).
+  TORCH_ARG(std::int64_t, image_size) = 256;
+  /// `features` children before this index are frozen (default 21; 0 trains everything,
+  /// 31 freezes all of `features`).
+  TORCH_ARG(std::int64_t, freeze_before) = 21;
+  /// Width of the head's first hidden layer (default 512).
+  TORCH_ARG(std::int64_t, hidden1) = 512;
+  /// Width of the head's second hidden layer (default 64).
+  TORCH_ARG(std::int64_t, hidden2) = 64;
+  /// Dropout after the first hidden layer (default 0.5).
+  TORCH_ARG(double, dropout1) = 0.5;
+  /// Dropout after the second hidden layer (default 0.3).
+  TORCH_ARG(double, dropout2) = 0.3;
+};
+
+/// VGG16 features + the original's classifier head. Use through the VGG16Classifier handle.
+class VGG16ClassifierImpl : public torch::nn::Cloneable<VGG16ClassifierImpl> {
+ public:
+  /// Builds the layers (see reset()).
+  explicit VGG16ClassifierImpl(VGG16ClassifierOptions options = {});
+
+  /// (Re)creates and registers the layers; checks the options.
+  /// @throws galaxyzoo::Error for an image size that is not a positive multiple of 32,
+  ///         fewer than 2 classes, or freeze_before outside [0, 31].
+  void reset() override;
+
+  /// Logits, [batch, num_classes], of images [batch, 3, image_size, image_size]
+  /// normalised with the ImageNet mean and standard deviation.
+  torch::Tensor forward(torch::Tensor images);
+
+  /// The trainable parameters of `features` (those at or after freeze_before).
+  std::vector<torch::Tensor> body_parameters() const;
+  /// The parameters of the head.
+  std::vector<torch::Tensor> head_parameters() const;
+
+  /// The options the module was built with.
+  const VGG16ClassifierOptions& options() const noexcept { return options_; }
+
+  /// torchvision's VGG16 `features` (31 children).
+  torch::nn::Sequential features{nullptr};
+  /// The classifier head (10 children).
+  torch::nn::Sequential head{nullptr};
+
+ private:
+  VGG16ClassifierOptions options_;
+};
+
+/// The module holder (a shared pointer) of VGG16ClassifierImpl, as TORCH_MODULE makes it;
+/// members are reached with an arrow: model->forward(images).
+TORCH_MODULE(VGG16Classifier);
+
+/// Copies the features weights of a torchvision VGG16 state_dict file into @p model.
+///
+/// The file is what Python's torch.save writes for a plain dict of tensors; export it on
+/// any machine with torchvision:
+///
+/// @code{.py}
+/// import torch, torchvision
+/// torch.save(dict(torchvision.models.vgg16(weights="IMAGENET1K_V1").state_dict()),
+/// "vgg16_imagenet.pth")
+/// @endcode
+///
+/// The dict() matters: LibTorch cannot read the OrderedDict metadata of a raw state_dict.
+/// Keys starting with "classifier." (torchvision's own head) are ignored; every parameter
+/// of features must be present with its shape, and no other key may appear.
+/// @throws galaxyzoo::IoError if the file cannot be read; galaxyzoo::Error naming the key
+///         for a missing, unexpected or mis-shaped tensor, or if the file is not a dict
+///         of tensors.
+void load_vgg16_features(VGG16ClassifierImpl& model, const std::filesystem::path& file);
+
+/// Writes @p model (weights, batch-norm statistics, options) and @p class_names to one
+/// file, atomically.
+/// @throws galaxyzoo::Error if the number of names is not the model's number of classes;
+///         galaxyzoo::IoError if the file cannot be written.
+void save_classifier(const VGG16Classifier& model, const std::vector<std::string>& class_names,
+                     const std::filesystem::path& file);
+
+/// A classifier read back by load_classifier().
+struct LoadedClassifier {
+  VGG16Classifier model{nullptr};        ///< on the CPU, in training mode
+  std::vector<std::string> class_names;  ///< by label
+};
+
+/// Reads a file written by save_classifier().
+/// @throws galaxyzoo::IoError if it cannot be read; galaxyzoo::Error if it is corrupt or
+///         not a galaxyzoo VGG16 classifier file.
+LoadedClassifier load_classifier(const std::filesystem::path& file);
+
+}  // namespace galaxyzoo

@@ -1,0 +1,128 @@
+#include "galaxyzoo/core/sealed_file.hpp"
+
+#include <zlib.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <system_error>
+
+#include "galaxyzoo/core/atomic_output.hpp"
+#include "galaxyzoo/core/error.hpp"
+
+namespace fs = std::filesystem;
+
+namespace galaxyzoo {
+namespace {
+
+constexpr std::string_view kMagic = "GZSEALED";
+constexpr std::uint32_t kLayoutVersion = 1;
+constexpr std::size_t kHeaderSize = 32;
+
+void put_le(std::string& out, std::uint64_t value, int bytes) {
+  for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+}
+
+std::uint64_t get_le(std::string_view in, std::size_t at, int bytes) {
+  std::uint64_t value = 0;
+  for (int i = bytes - 1; i >= 0; --i) value = value << 8 | static_cast<unsigned char>(in[at + i]);
+  return value;
+}
+
+std::uint32_t crc32_of(std::string_view bytes) {
+  uLong crc = ::crc32(0L, Z_NULL, 0);
+  // zlib takes at most 4 GiB - 1 per call.
+  constexpr std::size_t kChunk = 1u << 30;
+  for (std::size_t at = 0; at < bytes.size(); at += kChunk) {
+    const std::size_t n = std::min(kChunk, bytes.size() - at);
+    crc = ::crc32(crc, reinterpret_cast<const Bytef*>(bytes.data() + at), static_cast<uInt>(n));
+  }
+  return static_cast<std::uint32_t>(crc);
+}
+
+}  // namespace
+
+fs::path previous_copy(const fs::path& path) { return fs::path(path.string() + ".previous"); }
+
+bool looks_sealed(std::string_view bytes) noexcept {
+  return bytes.substr(0, kMagic.size()) == kMagic;
+}
+
+void write_sealed_file(const fs::path& path, std::string_view payload, KeepPrevious keep) {
+  std::string header;
+  header.append(kMagic);
+  put_le(header, kLayoutVersion, 4);
+  put_le(header, crc32_of(payload), 4);
+  put_le(header, payload.size(), 8);
+  put_le(header, 0, 8);
+
+  // Keep the file being replaced only once the new one is whole and on disk: a write
+  // that fails (a full disk) leaves both the file and its previous copy as they were.
+  auto keep_replaced = [&] {
+    std::error_code ec;
+    if (keep == KeepPrevious::no || !fs::is_regular_file(path, ec)) return;
+    // Link the current file under a temporary name, then rename that over the previous
+    // copy: PATH.previous always holds a whole file, old or new, and no bytes are copied.
+    const fs::path previous = previous_copy(path);
+    const fs::path link = fs::path(previous.string() + ".link");
+    fs::remove(link, ec);
+    fs::create_hard_link(path, link, ec);
+    if (ec) {
+      // A file system without hard links: copy instead.
+      ec.clear();
+      fs::copy_file(path, link, fs::copy_options::overwrite_existing, ec);
+    }
+    if (!ec) fs::rename(link, previous, ec);
+    // When the previous copy already is this file (a resumed run saving again), rename
+    // leaves both names in place.
+    std::error_code ignored;
+    fs::remove(link, ignored);
+    if (ec) throw IoError(previous, "cannot keep the previous copy: " + ec.message());
+  };
+  remove_abandoned_temporaries(path);
+  write_file_atomically(path, {header, payload}, keep_replaced);
+}
+
+std::string read_sealed_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IoError(path, std::string("cannot open: ") + std::strerror(errno));
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) throw IoError(path, "read failed");
+  if (!looks_sealed(bytes)) {
+    throw CorruptFileError(
+        path, bytes.size() < kMagic.size()
+                  ? "truncated: " + std::to_string(bytes.size()) + " bytes, not a galaxyzoo file"
+                  : "not a galaxyzoo sealed file (no GZSEALED header)");
+  }
+  if (bytes.size() < kHeaderSize) {
+    throw CorruptFileError(path, "truncated in its header (" + std::to_string(bytes.size()) +
+                                     " of " + std::to_string(kHeaderSize) + " bytes)");
+  }
+  const std::uint64_t version = get_le(bytes, 8, 4);
+  if (version != kLayoutVersion) {
+    throw CorruptFileError(path, "sealed-file layout version " + std::to_string(version) +
+                                     ", this library reads " + std::to_string(kLayoutVersion));
+  }
+  const std::uint64_t expected_crc = get_le(bytes, 12, 4);
+  const std::uint64_t length = get_le(bytes, 16, 8);
+  const std::uint64_t have = bytes.size() - kHeaderSize;
+  if (have < length) {
+    throw CorruptFileError(path, "truncated: " + std::to_string(have) + " of " +
+                                     std::to_string(length) + " payload bytes");
+  }
+  if (have > length) {
+    throw CorruptFileError(path, std::to_string(have - length) + " bytes more than recorded (" +
+                                     std::to_string(length) + ")");
+  }
+  if (get_le(bytes, 24, 8) != 0)
+    throw CorruptFileError(path, "damaged header (reserved bytes are not zero)");
+  bytes.erase(0, kHeaderSize);
+  if (crc32_of(bytes) != expected_crc)
+    throw CorruptFileError(path, "checksum mismatch: the content is damaged");
+  return bytes;
+}
+
+}  // namespace galaxyzoo

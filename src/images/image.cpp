@@ -1,0 +1,613 @@
+#include "galaxyzoo/images/image.hpp"
+
+// Two decoders live here:
+//
+// - JPEG files (recognised by content, not by name) are decoded with libjpeg-turbo's
+//   libjpeg API directly. The preprocessing step decodes hundreds of thousands of small
+//   (424 x 424) JPEGs, and for images that small libvips' fixed cost per image (building
+//   and tearing down a pipeline, its thread pool, the operation cache, the region and
+//   buffer machinery) costs more than the decoding itself; see docs/benchmarks.md. A
+//   centred crop also lets libjpeg skip most of the work outside the crop.
+// - Everything else (PNG, TIFF, FITS, WebP, ...) goes through libvips, which reads many
+//   formats and sample types and whose overhead does not matter for the rare non-JPEG input.
+//
+// JPEG encoding uses libjpeg-turbo for the same reason; PNG encoding and resizing stay on
+// libvips.
+
+#include <vips/vector.h>  // after vips8, which brings the GLib types it uses
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <csetjmp>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string_view>
+#include <utility>
+#include <vips/vips8>
+
+// jpeglib.h needs size_t and FILE declared first (cstdio above).
+#include <jpeglib.h>
+
+#include "galaxyzoo/core/atomic_output.hpp"
+#include "galaxyzoo/core/error.hpp"
+
+namespace fs = std::filesystem;
+
+namespace galaxyzoo {
+namespace {
+
+// ---------------------------------------------------------------------------------------
+// libvips helpers
+
+// libvips needs one VIPS_INIT per process before use; galaxyzoo does it on first use.
+// It also turns off libvips' operation cache: the cache keys a file load by the file's
+// name (libvips 8.14 does not look at the file again), so a file rewritten under the same
+// name would read back as its old pixels, and galaxyzoo never repeats an operation that
+// the cache could save.
+void ensure_vips() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (VIPS_INIT("galaxyzoo") != 0)
+      throw Error(std::string("cannot initialise libvips: ") + vips_error_buffer());
+    vips_cache_set_max(0);
+    // libvips 8.14's run-time generated (liborc) vector code crashes now and then when
+    // two threads resize at once, as the image loader's threads do; the plain C path is
+    // safe and the images here are small.
+    vips_vector_set_enabled(FALSE);
+  });
+}
+
+// libvips reports errors in a global buffer; take the text and clear it.
+std::string vips_reason(const vips::VError& e) {
+  std::string reason = e.what();
+  while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
+  vips_error_clear();
+  return reason;
+}
+
+void check_image(const Image& image) {
+  if (image.width <= 0 || image.height <= 0 || image.bands <= 0 ||
+      image.pixels.size() != static_cast<std::size_t>(image.width) * image.height * image.bands) {
+    throw Error("image of " + std::to_string(image.width) + " x " + std::to_string(image.height) +
+                " x " + std::to_string(image.bands) + " has " +
+                std::to_string(image.pixels.size()) + " samples");
+  }
+}
+
+vips::VImage to_vips(const Image& image) {
+  check_image(image);
+  return vips::VImage::new_from_memory(const_cast<std::uint8_t*>(image.pixels.data()),
+                                       image.pixels.size(), image.width, image.height, image.bands,
+                                       VIPS_FORMAT_UCHAR);
+}
+
+// An 8-bit libvips image copied into an Image (this runs the libvips pipeline).
+Image from_vips_uchar(const vips::VImage& in) {
+  Image out(in.width(), in.height(), in.bands());
+  std::size_t size = 0;
+  void* memory = in.write_to_memory(&size);
+  std::memcpy(out.pixels.data(), memory, std::min(size, out.pixels.size()));
+  g_free(memory);
+  return out;
+}
+
+std::vector<std::uint8_t> save_to_buffer(const Image& image, const char* suffix,
+                                         vips::VOption* options) {
+  ensure_vips();
+  void* data = nullptr;
+  std::size_t size = 0;
+  try {
+    to_vips(image).write_to_buffer(suffix, &data, &size, options);
+  } catch (const vips::VError& e) {
+    throw Error(std::string("cannot encode image as ") + suffix + ": " + vips_reason(e));
+  }
+  std::vector<std::uint8_t> bytes(static_cast<std::uint8_t*>(data),
+                                  static_cast<std::uint8_t*>(data) + size);
+  g_free(data);
+  return bytes;
+}
+
+void write_bytes(const std::vector<std::uint8_t>& bytes, const fs::path& path) {
+  write_file_atomically(
+      path, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+}
+
+// ---------------------------------------------------------------------------------------
+// Files and crop geometry
+
+// Closes a std::FILE when it goes out of scope.
+struct FileCloser {
+  void operator()(std::FILE* file) const { std::fclose(file); }
+};
+using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
+
+FilePtr open_for_reading(const fs::path& path) {
+  FilePtr file(std::fopen(path.c_str(), "rb"));
+  if (!file) throw IoError(path, std::string("cannot open: ") + std::strerror(errno));
+  return file;
+}
+
+// All of an open file, in one read (the JPEG decoder works on memory).
+std::vector<std::uint8_t> read_all(const fs::path& path, std::FILE* file) {
+  std::vector<std::uint8_t> bytes;
+  if (std::fseek(file, 0, SEEK_END) == 0) {
+    const long size = std::ftell(file);
+    if (size > 0) bytes.resize(static_cast<std::size_t>(size));
+  }
+  std::rewind(file);
+  bytes.resize(std::fread(bytes.data(), 1, bytes.size(), file));
+  if (std::ferror(file)) throw IoError(path, std::string("cannot read: ") + std::strerror(errno));
+  return bytes;
+}
+
+// Every JPEG starts with the SOI marker (FF D8) followed by the next marker's FF.
+bool is_jpeg_signature(std::string_view bytes) {
+  return bytes.size() >= 3 && bytes[0] == '\xFF' && bytes[1] == '\xD8' && bytes[2] == '\xFF';
+}
+
+// Every FITS file starts with the card "SIMPLE  =".
+bool is_fits_signature(std::string_view bytes) { return bytes.substr(0, 9) == "SIMPLE  ="; }
+
+// Throws IoError if the FITS file @p path is shorter than its primary header says (the
+// header's 2880-byte blocks, then |BITPIX| / 8 x NAXIS1 x ... x NAXISn bytes of data).
+// libvips (through cfitsio) finds such a truncation only now and then: under the load of
+// the sanitizer builds the unit test's truncated FITS was read without an error about one
+// time in six, pixels and all.
+void check_fits_length(const fs::path& path) {
+  FilePtr file = open_for_reading(path);
+  std::int64_t bitpix = 0, naxis = -1, header_bytes = 0;
+  std::map<std::int64_t, std::int64_t> axes;
+  char card[81] = {};
+  bool end = false;
+  while (!end && std::fread(card, 1, 80, file.get()) == 80) {
+    header_bytes += 80;
+    const std::string_view text(card, 80);
+    const std::string_view key = text.substr(0, 8);
+    auto value = [&]() -> std::int64_t {
+      if (text.substr(8, 2) != "= ") return -1;
+      char* stop = nullptr;
+      const long long v = std::strtoll(card + 10, &stop, 10);
+      return stop == card + 10 ? -1 : static_cast<std::int64_t>(v);
+    };
+    if (key == "END     ") {
+      end = true;
+    } else if (key == "BITPIX  ") {
+      bitpix = value();
+    } else if (key == "NAXIS   ") {
+      naxis = value();
+    } else if (key.substr(0, 5) == "NAXIS") {
+      const std::int64_t n = std::strtoll(std::string(key.substr(5)).c_str(), nullptr, 10);
+      if (n > 0) axes[n] = value();
+    }
+  }
+  if (!end) throw IoError(path, "cannot decode image: truncated FITS header (no END card)");
+  header_bytes = (header_bytes + 2879) / 2880 * 2880;
+  if (naxis <= 0 || naxis > 999 ||
+      !(bitpix == 8 || bitpix == 16 || bitpix == 32 || bitpix == 64 || bitpix == -32 ||
+        bitpix == -64)) {
+    return;  // no primary data, or a header libvips will refuse with its own message
+  }
+  double data_bytes = static_cast<double>(std::abs(bitpix) / 8);
+  for (std::int64_t n = 1; n <= naxis; ++n) {
+    const auto it = axes.find(n);
+    if (it == axes.end() || it->second < 0) return;  // left to libvips
+    data_bytes *= static_cast<double>(it->second);
+  }
+  std::error_code ec;
+  const auto size = static_cast<double>(fs::file_size(path, ec));
+  if (!ec && size < static_cast<double>(header_bytes) + data_bytes) {
+    throw IoError(path, "cannot decode image: truncated FITS file (" +
+                            std::to_string(static_cast<std::int64_t>(size)) +
+                            " bytes, its header describes " +
+                            std::to_string(static_cast<std::int64_t>(
+                                static_cast<double>(header_bytes) + data_bytes)) +
+                            ")");
+  }
+}
+
+struct Region {
+  int left = 0;
+  int top = 0;
+  int width = 0;
+  int height = 0;
+};
+
+// The region read_image() returns from a width x height image: all of it, or the centred
+// crop (offsets rounded down when the margins are odd).
+Region centred_region(const fs::path& path, const ReadOptions& options, int width, int height) {
+  if (options.max_pixels > 0 && static_cast<std::int64_t>(width) * height > options.max_pixels) {
+    throw Error("'" + path.string() + "': image of " + std::to_string(width) + " x " +
+                std::to_string(height) + " pixels is larger than the limit of " +
+                std::to_string(options.max_pixels) +
+                " (ReadOptions::max_pixels): a damaged header, or raise the limit");
+  }
+  if (options.crop_width == 0 && options.crop_height == 0) return {0, 0, width, height};
+  const std::string crop =
+      std::to_string(options.crop_width) + " x " + std::to_string(options.crop_height);
+  if (options.crop_width <= 0 || options.crop_height <= 0) {
+    throw Error("'" + path.string() + "': crop " + crop +
+                " is not positive (set both sizes, or neither)");
+  }
+  if (options.crop_width > width || options.crop_height > height) {
+    throw Error("'" + path.string() + "': crop " + crop + " is larger than the image (" +
+                std::to_string(width) + " x " + std::to_string(height) + ")");
+  }
+  return {(width - options.crop_width) / 2, (height - options.crop_height) / 2, options.crop_width,
+          options.crop_height};
+}
+
+void fill_info(ImageInfo* info, int width, int height, int bands, std::string format) {
+  if (info == nullptr) return;
+  info->width = width;
+  info->height = height;
+  info->bands = bands;
+  info->format = std::move(format);
+}
+
+// ---------------------------------------------------------------------------------------
+// libjpeg-turbo
+//
+// libjpeg reports errors by calling error_exit(), which must not return. C++ exceptions
+// must not unwind through libjpeg's C frames, so error_exit() longjmps back to
+// jpeg_guarded(), which turns the jump into a `false` result; the caller then throws.
+// longjmp skips destructors, so nothing between setjmp and the libjpeg calls (the lambdas
+// passed to jpeg_guarded) may own memory: buffers are allocated outside, before the call.
+
+struct JpegErrors {
+  jpeg_error_mgr manager;  // first member: libjpeg only sees a pointer to this
+  std::jmp_buf jump;
+  char message[JMSG_LENGTH_MAX] = "";
+};
+
+[[noreturn]] void jpeg_fail(j_common_ptr cinfo) {
+  auto* errors = reinterpret_cast<JpegErrors*>(cinfo->err);
+  (*cinfo->err->format_message)(cinfo, errors->message);
+  std::longjmp(errors->jump, 1);
+}
+
+// libjpeg calls this for warnings (level -1) and trace messages (level >= 0). A warning
+// means corrupt or truncated data ("Premature end of JPEG file", "Corrupt JPEG data: ..."),
+// after which libjpeg goes on and returns grey or smeared pixels: treat it as an error.
+void jpeg_message(j_common_ptr cinfo, int level) {
+  if (level < 0) jpeg_fail(cinfo);
+}
+
+JpegErrors* install_errors(JpegErrors& errors) {
+  jpeg_std_error(&errors.manager);
+  errors.manager.error_exit = jpeg_fail;
+  errors.manager.emit_message = jpeg_message;
+  return &errors;
+}
+
+// Runs @p step (libjpeg calls only); false if libjpeg reported an error or a warning.
+template <class Step>
+bool jpeg_guarded(JpegErrors& errors, Step&& step) {
+  if (setjmp(errors.jump) != 0) return false;
+  step();
+  return true;
+}
+
+// A jpeg_decompress_struct that is destroyed with its owner.
+struct JpegDecoder {
+  jpeg_decompress_struct cinfo{};
+  JpegErrors errors;
+  bool created = false;
+
+  JpegDecoder() { cinfo.err = &install_errors(errors)->manager; }
+  ~JpegDecoder() {
+    if (created) jpeg_destroy_decompress(&cinfo);
+  }
+  JpegDecoder(const JpegDecoder&) = delete;
+  JpegDecoder& operator=(const JpegDecoder&) = delete;
+};
+
+Image decode_jpeg(const fs::path& path, const std::vector<std::uint8_t>& bytes,
+                  const ReadOptions& options, ImageInfo* info) {
+  JpegDecoder d;
+  j_decompress_ptr cinfo = &d.cinfo;
+  const auto fail = [&] {
+    return IoError(path, std::string("cannot decode JPEG: ") + d.errors.message);
+  };
+
+  if (!jpeg_guarded(d.errors, [&] {
+        jpeg_create_decompress(cinfo);
+        d.created = true;
+        jpeg_mem_src(cinfo, bytes.data(), static_cast<unsigned long>(bytes.size()));
+        jpeg_read_header(cinfo, TRUE);
+      })) {
+    throw fail();
+  }
+  const int width = static_cast<int>(cinfo->image_width);
+  const int height = static_cast<int>(cinfo->image_height);
+  fill_info(info, width, height, cinfo->num_components, "jpeg");
+  const Region region = centred_region(path, options, width, height);
+
+  // Decode as stored: grey stays 1 band and CMYK 4 (libjpeg's defaults); only YCbCr
+  // becomes RGB. Default IDCT (JDCT_ISLOW) and fancy upsampling, as Pillow and libvips.
+  // Columns: libjpeg decodes whole iMCU columns (8 or 16 pixels), so jpeg_crop_scanline()
+  // moves the left edge down to one and we cut the extra columns below. The fancy
+  // upsampling treats the edges of a cropped row as image edges, which changes the
+  // chroma of the outermost pixel on each side (see libjpeg.txt, "Decompressing partial
+  // scanlines"); asking for one more pixel on each side keeps the crop identical to the
+  // same region of a full decode.
+  JDIMENSION decoded_left = 0;
+  if (!jpeg_guarded(d.errors, [&] {
+        jpeg_start_decompress(cinfo);
+        if (region.width < width) {
+          decoded_left = static_cast<JDIMENSION>(std::max(region.left - 1, 0));
+          auto decoded_width =
+              static_cast<JDIMENSION>(std::min(region.left + region.width + 1, width)) -
+              decoded_left;
+          jpeg_crop_scanline(cinfo, &decoded_left, &decoded_width);
+        }
+      })) {
+    throw fail();
+  }
+
+  const int bands = cinfo->output_components;
+  const std::size_t out_row = static_cast<std::size_t>(region.width) * bands;
+  const std::size_t skip_bytes =
+      static_cast<std::size_t>(region.left - static_cast<int>(decoded_left)) * bands;
+  Image out(region.width, region.height, bands);
+  std::uint8_t* const out_pixels = out.pixels.data();
+  // Rows go straight into the image when they are exactly its rows; otherwise through
+  // `row`, from which the crop's columns are copied. (A copy costs about 10 % of a 424 x
+  // 424 decode, so the whole-image case avoids it.)
+  const bool direct =
+      skip_bytes == 0 && cinfo->output_width == static_cast<JDIMENSION>(region.width);
+  std::vector<std::uint8_t> row(static_cast<std::size_t>(cinfo->output_width) * bands);
+  JSAMPROW row_pointer = row.data();
+
+  if (!jpeg_guarded(d.errors, [&] {
+        // Rows above the crop are entropy-decoded only (no IDCT, no colour conversion).
+        if (region.top > 0) jpeg_skip_scanlines(cinfo, static_cast<JDIMENSION>(region.top));
+        for (int y = 0; y < region.height; ++y) {
+          JSAMPROW out_row_start = out_pixels + static_cast<std::size_t>(y) * out_row;
+          if (direct) {
+            jpeg_read_scanlines(cinfo, &out_row_start, 1);
+          } else {
+            jpeg_read_scanlines(cinfo, &row_pointer, 1);
+            std::memcpy(out_row_start, row.data() + skip_bytes, out_row);
+          }
+        }
+        // The rows below the crop still have to be read, so that a truncated or corrupt
+        // end of the file is reported rather than silently ignored. Skip all but the last:
+        // skipping to the very end would mark the file complete without reading it.
+        const JDIMENSION remaining = cinfo->output_height - cinfo->output_scanline;
+        if (remaining > 1) jpeg_skip_scanlines(cinfo, remaining - 1);
+        if (remaining > 0) jpeg_read_scanlines(cinfo, &row_pointer, 1);
+        jpeg_finish_decompress(cinfo);
+      })) {
+    throw fail();
+  }
+  return out;
+}
+
+// A jpeg_compress_struct that is destroyed with its owner, with its in-memory output.
+struct JpegEncoder {
+  jpeg_compress_struct cinfo{};
+  JpegErrors errors;
+  bool created = false;
+  unsigned char* buffer = nullptr;  // malloc'ed by jpeg_mem_dest, ours to free
+  unsigned long size = 0;
+
+  JpegEncoder() { cinfo.err = &install_errors(errors)->manager; }
+  ~JpegEncoder() {
+    if (created) jpeg_destroy_compress(&cinfo);
+    std::free(buffer);
+  }
+  JpegEncoder(const JpegEncoder&) = delete;
+  JpegEncoder& operator=(const JpegEncoder&) = delete;
+};
+
+// ---------------------------------------------------------------------------------------
+// libvips reader (everything but JPEG)
+
+// "pngload" -> "png", "fitsload" -> "fits", "tiffload" -> "tiff".
+std::string format_of(const vips::VImage& image) {
+  std::string loader;
+  try {
+    loader = image.get_string("vips-loader");
+  } catch (const vips::VError& e) {
+    vips_reason(e);
+    return "unknown";
+  }
+  const std::size_t load = loader.find("load");
+  return load == std::string::npos ? loader : loader.substr(0, load);
+}
+
+// The smallest and largest finite sample of @p image, over all bands.
+std::pair<double, double> finite_range(const vips::VImage& image) {
+  std::size_t size = 0;
+  void* memory = image.cast(VIPS_FORMAT_DOUBLE).write_to_memory(&size);
+  const auto* samples = static_cast<const double*>(memory);
+  double lo = std::numeric_limits<double>::infinity();
+  double hi = -lo;
+  for (std::size_t i = 0; i < size / sizeof(double); ++i) {
+    if (!std::isfinite(samples[i])) continue;
+    lo = std::min(lo, samples[i]);
+    hi = std::max(hi, samples[i]);
+  }
+  g_free(memory);
+  if (lo > hi) lo = hi = 0;  // no finite sample at all
+  return {lo, hi};
+}
+
+// Samples of more than 8 bits mapped to 0..255 by @p options.stretch. The range comes
+// from the whole image (@p full), so a crop gives the same values as cropping the whole
+// stretched image. Non-finite samples (FITS blanks) become 0.
+Image stretch_to_uchar(const vips::VImage& full, const vips::VImage& region,
+                       const ReadOptions& options) {
+  const auto [lo, hi] = finite_range(full);
+  const double s = options.asinh_softening;
+  const double asinh_scale = 1.0 / std::asinh(1.0 / s);
+
+  std::size_t size = 0;
+  void* memory = region.cast(VIPS_FORMAT_DOUBLE).write_to_memory(&size);
+  const auto* samples = static_cast<const double*>(memory);
+  Image out(region.width(), region.height(), region.bands());
+  const std::size_t count = std::min(size / sizeof(double), out.pixels.size());
+  for (std::size_t i = 0; i < count; ++i) {
+    const double x = samples[i];
+    if (!std::isfinite(x) || hi <= lo) continue;  // stays 0
+    const double t = (x - lo) / (hi - lo);        // 0 ... 1
+    const double v = options.stretch == Stretch::linear ? t : std::asinh(t / s) * asinh_scale;
+    out.pixels[i] = static_cast<std::uint8_t>(std::lround(std::clamp(255.0 * v, 0.0, 255.0)));
+  }
+  g_free(memory);
+  return out;
+}
+
+Image read_with_vips(const fs::path& path, std::string_view signature, const ReadOptions& options,
+                     ImageInfo* info) {
+  ensure_vips();
+  if (vips_foreign_find_load(path.c_str()) == nullptr) {
+    vips_error_clear();
+    if (is_fits_signature(signature))
+      throw IoError(path, "cannot decode image: libvips was built without FITS support");
+    throw IoError(path, "cannot decode image: not a format libvips can read");
+  }
+
+  if (is_fits_signature(signature)) check_fits_length(path);
+  vips::VImage image;
+  try {
+    // fail_on: a truncated or corrupt file is an error, not an image padded with grey.
+    // Random access (the default), because data of more than 8 bits is read twice: its
+    // range first, then its pixels.
+    image = vips::VImage::new_from_file(path.c_str(),
+                                        vips::VImage::option()->set("fail_on", VIPS_FAIL_ON_ERROR));
+  } catch (const vips::VError& e) {
+    throw IoError(path, "cannot decode image: " + vips_reason(e));
+  }
+  fill_info(info, image.width(), image.height(), image.bands(), format_of(image));
+  const Region r = centred_region(path, options, image.width(), image.height());
+  if (image.format() != VIPS_FORMAT_UCHAR && !(options.asinh_softening > 0)) {
+    throw Error("read_image: asinh_softening " + std::to_string(options.asinh_softening) +
+                " is not positive");
+  }
+
+  try {
+    const vips::VImage region = r.width == image.width() && r.height == image.height()
+                                    ? image
+                                    : image.extract_area(r.left, r.top, r.width, r.height);
+    if (image.format() == VIPS_FORMAT_UCHAR) return from_vips_uchar(region);
+    return stretch_to_uchar(image, region, options);
+  } catch (const vips::VError& e) {
+    throw IoError(path, "cannot decode image: " + vips_reason(e));
+  }
+}
+
+}  // namespace
+
+Image::Image(int width_, int height_, int bands_) : width(width_), height(height_), bands(bands_) {
+  if (width <= 0 || height <= 0 || bands <= 0) {
+    throw Error("Image: size " + std::to_string(width) + " x " + std::to_string(height) + " x " +
+                std::to_string(bands) + " is not positive");
+  }
+  pixels.assign(static_cast<std::size_t>(width) * height * bands, 0);
+}
+
+Image read_image(const fs::path& path, const ReadOptions& options, ImageInfo* info) {
+  // Sniff by content: a JPEG named .png (or a PNG named .jpg) is common in scraped data.
+  std::string signature(16, '\0');
+  std::vector<std::uint8_t> jpeg;
+  {
+    FilePtr file = open_for_reading(path);
+    signature.resize(std::fread(signature.data(), 1, signature.size(), file.get()));
+    if (std::ferror(file.get()))
+      throw IoError(path, std::string("cannot read: ") + std::strerror(errno));
+    if (is_jpeg_signature(signature)) jpeg = read_all(path, file.get());
+  }
+  if (is_jpeg_signature(signature)) return decode_jpeg(path, jpeg, options, info);
+  return read_with_vips(path, signature, options, info);
+}
+
+Image resize(const Image& image, int width, int height) {
+  ensure_vips();
+  if (width <= 0 || height <= 0) {
+    throw Error("resize: target size " + std::to_string(width) + " x " + std::to_string(height) +
+                " is not positive");
+  }
+  try {
+    const double hscale = static_cast<double>(width) / image.width;
+    const double vscale = static_cast<double>(height) / image.height;
+    vips::VImage out = to_vips(image).resize(hscale, vips::VImage::option()->set("vscale", vscale));
+    // Rounding in libvips can leave a pixel more or less: crop or pad to the exact size.
+    out = out.embed(0, 0, width, height, vips::VImage::option()->set("extend", VIPS_EXTEND_COPY));
+    if (out.format() != VIPS_FORMAT_UCHAR) out = out.cast(VIPS_FORMAT_UCHAR);
+    return from_vips_uchar(out);
+  } catch (const vips::VError& e) {
+    throw Error("resize failed: " + vips_reason(e));
+  }
+}
+
+Image render_svg(const std::string& svg) {
+  ensure_vips();
+  try {
+    vips::VImage rendered = vips::VImage::new_from_buffer(svg.data(), svg.size(), "");
+    // librsvg gives RGBA: flatten onto white.
+    if (rendered.bands() == 4)
+      rendered = rendered.flatten(
+          vips::VImage::option()->set("background", std::vector<double>{255, 255, 255}));
+    return from_vips_uchar(rendered);
+  } catch (const vips::VError& e) {
+    throw Error("cannot render SVG: " + vips_reason(e));
+  }
+}
+
+std::vector<std::uint8_t> encode_jpeg(const Image& image, int quality) {
+  check_image(image);
+  if (quality < 1 || quality > 100)
+    throw Error("encode_jpeg: quality " + std::to_string(quality) + " is not in 1-100");
+  if (image.bands != 1 && image.bands != 3) {
+    throw Error("encode_jpeg: a JPEG holds 1 (grey) or 3 (RGB) bands, not " +
+                std::to_string(image.bands));
+  }
+
+  JpegEncoder e;
+  j_compress_ptr cinfo = &e.cinfo;
+  const std::size_t row_bytes = static_cast<std::size_t>(image.width) * image.bands;
+  auto* const pixels = const_cast<std::uint8_t*>(image.pixels.data());  // libjpeg only reads them
+  const bool ok = jpeg_guarded(e.errors, [&] {
+    jpeg_create_compress(cinfo);
+    e.created = true;
+    jpeg_mem_dest(cinfo, &e.buffer, &e.size);
+    cinfo->image_width = static_cast<JDIMENSION>(image.width);
+    cinfo->image_height = static_cast<JDIMENSION>(image.height);
+    cinfo->input_components = image.bands;
+    cinfo->in_color_space = image.bands == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    jpeg_set_defaults(cinfo);
+    jpeg_set_quality(cinfo, quality, TRUE);
+    // The same files libvips' jpegsave wrote before (Q, default subsampling "auto"):
+    // 4:2:0 chroma below quality 90, none from 90 up.
+    if (quality >= 90) {
+      for (int c = 0; c < cinfo->num_components; ++c) {
+        cinfo->comp_info[c].h_samp_factor = 1;
+        cinfo->comp_info[c].v_samp_factor = 1;
+      }
+    }
+    jpeg_start_compress(cinfo, TRUE);
+    while (cinfo->next_scanline < cinfo->image_height) {
+      JSAMPROW row = pixels + cinfo->next_scanline * row_bytes;
+      jpeg_write_scanlines(cinfo, &row, 1);
+    }
+    jpeg_finish_compress(cinfo);
+  });
+  if (!ok) throw Error(std::string("cannot encode image as JPEG: ") + e.errors.message);
+  return std::vector<std::uint8_t>(e.buffer, e.buffer + e.size);
+}
+
+void write_jpeg(const Image& image, const fs::path& path, int quality) {
+  write_bytes(encode_jpeg(image, quality), path);
+}
+
+void write_png(const Image& image, const fs::path& path) {
+  write_bytes(save_to_buffer(image, ".png", vips::VImage::option()->set("compression", 6)), path);
+}
+
+}  // namespace galaxyzoo

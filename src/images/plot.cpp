@@ -1,0 +1,396 @@
+#include "galaxyzoo/images/plot.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <sstream>
+#include <utility>
+
+#include "galaxyzoo/core/error.hpp"
+
+namespace galaxyzoo {
+namespace {
+
+// Colours of successive series (a colour-blind-safe palette).
+const char* const kColours[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"};
+constexpr int kLeft = 72, kRight = 20, kTop = 42, kBottom = 56;
+
+std::string escape(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+// Ticks at multiples of 1, 2 or 5 x 10^k covering [lo, hi] with about @p count steps.
+std::vector<double> nice_ticks(double& lo, double& hi, int count, bool integers = false) {
+  if (!(hi > lo)) {
+    const double pad = lo == 0 ? 1 : std::abs(lo) * 0.1;
+    lo -= pad;
+    hi += pad;
+  }
+  const double raw = (hi - lo) / count;
+  const double magnitude = std::pow(10, std::floor(std::log10(raw)));
+  double step = magnitude;
+  for (const double m : {1.0, 2.0, 5.0, 10.0}) {
+    step = m * magnitude;
+    if (raw <= step) break;
+  }
+  if (integers) step = std::max(step, 1.0);  // no ticks between whole epochs
+  lo = std::floor(lo / step) * step;
+  hi = std::ceil(hi / step) * step;
+  std::vector<double> ticks;
+  for (double t = lo; t <= hi + step / 2; t += step)
+    ticks.push_back(std::abs(t) < step * 1e-9 ? 0 : t);
+  return ticks;
+}
+
+std::string number(double v) {
+  std::ostringstream s;
+  s.precision(4);
+  s << v;
+  return s.str();
+}
+
+std::string fixed(double v, int decimals) {
+  std::ostringstream s;
+  s.setf(std::ios::fixed);
+  s.precision(std::max(decimals, 0));
+  s << (v == 0 ? 0.0 : v);  // no "-0.00"
+  return s.str();
+}
+
+// The SVG document around one or more plots: its size and font.
+std::string svg_document(int width, int height, const std::string& body) {
+  std::ostringstream svg;
+  svg << "<svg xmlns='http://www.w3.org/2000/svg' width='" << width << "' height='" << height
+      << "' font-family='DejaVu Sans, sans-serif'>\n"
+      << body << "</svg>\n";
+  return svg.str();
+}
+
+// The title centred on @p x: its first line bold, any further lines (after '\n') smaller,
+// as a subtitle. Moved sideways if needed to stay inside [0, width].
+std::string title(const std::string& text, double x, double width) {
+  std::ostringstream out;
+  std::istringstream lines(text);
+  std::string line;
+  for (int i = 0; std::getline(lines, line); ++i) {
+    const double size = i == 0 ? 17 : 13, half = 0.31 * size * static_cast<double>(line.size()) + 6;
+    const double cx = half * 2 >= width ? width / 2 : std::clamp(x, half, width - half);
+    out << "<text x='" << cx << "' y='" << (i == 0 ? 26 : 30 + 17 * i)
+        << "' text-anchor='middle' font-size='" << size
+        << (i == 0 ? "' font-weight='bold'>" : "' fill='#444'>") << escape(line) << "</text>\n";
+  }
+  return out.str();
+}
+
+// ColorBrewer's 9-class "Blues" (matplotlib's and seaborn's "Blues"), light to dark.
+constexpr unsigned char kBlues[9][3] = {{247, 251, 255}, {222, 235, 247}, {198, 219, 239},
+                                        {158, 202, 225}, {107, 174, 214}, {66, 146, 198},
+                                        {33, 113, 181},  {8, 81, 156},    {8, 48, 107}};
+
+// The colour of @p t in [0, 1] on the Blues scale, and whether it is dark (for the text).
+std::string blues(double t, bool* dark = nullptr) {
+  t = std::clamp(std::isfinite(t) ? t : 0.0, 0.0, 1.0) * 8;
+  const int i = std::min(static_cast<int>(t), 7);
+  const double f = t - i;
+  double rgb[3];
+  for (int c = 0; c < 3; ++c) rgb[c] = kBlues[i][c] + (kBlues[i + 1][c] - kBlues[i][c]) * f;
+  if (dark) *dark = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2] < 140;
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "#%02x%02x%02x", static_cast<int>(std::lround(rgb[0])),
+                static_cast<int>(std::lround(rgb[1])), static_cast<int>(std::lround(rgb[2])));
+  return hex;
+}
+
+// @p text broken at newlines, and at spaces into lines of at most @p width characters
+// (longer words stay whole).
+std::vector<std::string> wrap(const std::string& text, std::size_t width) {
+  std::vector<std::string> lines;
+  std::istringstream paragraphs(text);
+  std::string paragraph;
+  while (std::getline(paragraphs, paragraph)) {
+    std::istringstream words(paragraph);
+    std::string word;
+    bool first = true;
+    while (words >> word) {
+      if (!first && lines.back().size() + 1 + word.size() <= width) {
+        lines.back() += ' ' + word;
+      } else {
+        lines.push_back(word);
+      }
+      first = false;
+    }
+  }
+  if (lines.empty()) lines.emplace_back();
+  return lines;
+}
+
+std::size_t longest(const std::vector<std::string>& lines) {
+  std::size_t n = 0;
+  for (const auto& l : lines) n = std::max(n, l.size());
+  return n;
+}
+
+// Multi-line text centred vertically on @p y (one <tspan> per line).
+std::string text_lines(const std::vector<std::string>& lines, double x, double y,
+                       const char* anchor, double size, const char* fill = "#222") {
+  std::ostringstream out;
+  const double step = size * 1.2;
+  const double first = y + size * 0.35 - step * (static_cast<double>(lines.size()) - 1) / 2;
+  out << "<text text-anchor='" << anchor << "' font-size='" << size << "' fill='" << fill << "'>";
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    out << "<tspan x='" << x << "' y='" << first + step * static_cast<double>(i) << "'>"
+        << escape(lines[i]) << "</tspan>";
+  }
+  out << "</text>\n";
+  return out.str();
+}
+
+}  // namespace
+
+LinePlot::LinePlot(PlotLabels labels) : labels_(std::move(labels)) {}
+
+void LinePlot::add(Series series) {
+  if (series.x.size() != series.y.size()) {
+    throw Error("LinePlot: series '" + series.label + "' has " + std::to_string(series.x.size()) +
+                " x and " + std::to_string(series.y.size()) + " y values");
+  }
+  series_.push_back(std::move(series));
+}
+
+std::string LinePlot::svg(int width, int height) const {
+  double x_lo = std::numeric_limits<double>::infinity(), x_hi = -x_lo, y_lo = x_lo, y_hi = -x_lo;
+  for (const auto& s : series_) {
+    for (std::size_t i = 0; i < s.x.size(); ++i) {
+      if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) continue;
+      x_lo = std::min(x_lo, s.x[i]);
+      x_hi = std::max(x_hi, s.x[i]);
+      y_lo = std::min(y_lo, s.y[i]);
+      y_hi = std::max(y_hi, s.y[i]);
+    }
+  }
+  if (!std::isfinite(x_lo)) x_lo = 0, x_hi = 1, y_lo = 0, y_hi = 1;  // nothing to draw
+  bool integer_x = true;
+  for (const auto& s : series_) {
+    for (const double x : s.x) integer_x = integer_x && x == std::floor(x);
+  }
+  const auto x_ticks = nice_ticks(x_lo, x_hi, 6, integer_x);
+  const auto y_ticks = nice_ticks(y_lo, y_hi, 5);
+  const double w = width - kLeft - kRight, h = height - kTop - kBottom;
+  auto px = [&](double x) { return kLeft + (x - x_lo) / (x_hi - x_lo) * w; };
+  auto py = [&](double y) { return kTop + h - (y - y_lo) / (y_hi - y_lo) * h; };
+
+  std::ostringstream out;
+  out << "<rect x='0' y='0' width='" << width << "' height='" << height << "' fill='white'/>\n";
+  out << title(labels_.title, width / 2.0, width);
+  for (const double t : x_ticks) {
+    out << "<line x1='" << px(t) << "' y1='" << kTop << "' x2='" << px(t) << "' y2='" << kTop + h
+        << "' stroke='#e3e3e3'/>\n<text x='" << px(t) << "' y='" << kTop + h + 18
+        << "' text-anchor='middle' font-size='12'>" << number(t) << "</text>\n";
+  }
+  for (const double t : y_ticks) {
+    out << "<line x1='" << kLeft << "' y1='" << py(t) << "' x2='" << kLeft + w << "' y2='" << py(t)
+        << "' stroke='#e3e3e3'/>\n<text x='" << kLeft - 8 << "' y='" << py(t) + 4
+        << "' text-anchor='end' font-size='12'>" << number(t) << "</text>\n";
+  }
+  out << "<rect x='" << kLeft << "' y='" << kTop << "' width='" << w << "' height='" << h
+      << "' fill='none' stroke='#333'/>\n";
+  out << "<text x='" << kLeft + w / 2 << "' y='" << height - 14
+      << "' text-anchor='middle' font-size='14'>" << escape(labels_.x_label) << "</text>\n";
+  out << "<text transform='translate(18," << kTop + h / 2
+      << ") rotate(-90)' text-anchor='middle' font-size='14'>" << escape(labels_.y_label)
+      << "</text>\n";
+
+  if (!series_.empty()) {  // legend box, top right inside the plot area
+    out << "<rect x='" << kLeft + w - 118 << "' y='" << kTop + 6 << "' width='110' height='"
+        << 20 * series_.size() + 8 << "' fill='white' fill-opacity='0.85' stroke='#bbb'/>\n";
+  }
+  for (std::size_t k = 0; k < series_.size(); ++k) {
+    const auto& s = series_[k];
+    const char* colour = kColours[k % (sizeof kColours / sizeof *kColours)];
+    std::ostringstream points;
+    for (std::size_t i = 0; i < s.x.size(); ++i) {
+      if (std::isfinite(s.x[i]) && std::isfinite(s.y[i]))
+        points << px(s.x[i]) << ',' << py(s.y[i]) << ' ';
+    }
+    out << "<polyline points='" << points.str() << "' fill='none' stroke='" << colour
+        << "' stroke-width='2.2'/>\n";
+    for (std::size_t i = 0; i < s.x.size(); ++i) {
+      if (std::isfinite(s.x[i]) && std::isfinite(s.y[i])) {
+        out << "<circle cx='" << px(s.x[i]) << "' cy='" << py(s.y[i]) << "' r='3.5' fill='"
+            << colour << "'/>\n";
+      }
+    }
+    const double ly = kTop + 18 + 20.0 * static_cast<double>(k);
+    out << "<line x1='" << kLeft + w - 110 << "' y1='" << ly - 4 << "' x2='" << kLeft + w - 86
+        << "' y2='" << ly - 4 << "' stroke='" << colour << "' stroke-width='2.5'/>\n<text x='"
+        << kLeft + w - 80 << "' y='" << ly << "' font-size='13'>" << escape(s.label) << "</text>\n";
+  }
+  return out.str();
+}
+
+Image render_panels(const std::vector<LinePlot>& plots, int width, int height) {
+  if (plots.empty()) throw Error("render_panels: no plots");
+  std::ostringstream body;
+  for (std::size_t i = 0; i < plots.size(); ++i) {
+    body << "<g transform='translate(" << width * static_cast<int>(i) << ",0)'>\n"
+         << plots[i].svg(width, height) << "</g>\n";
+  }
+  return render_svg(svg_document(width * static_cast<int>(plots.size()), height, body.str()));
+}
+
+Heatmap::Heatmap(PlotLabels labels, Eigen::MatrixXd values, std::vector<std::string> row_names,
+                 std::vector<std::string> column_names, HeatmapOptions options)
+    : labels_(std::move(labels)),
+      values_(std::move(values)),
+      row_names_(std::move(row_names)),
+      column_names_(std::move(column_names)),
+      options_(std::move(options)) {
+  if (values_.size() == 0) throw Error("Heatmap '" + labels_.title + "': the matrix is empty");
+  if (row_names_.size() != static_cast<std::size_t>(values_.rows()) ||
+      column_names_.size() != static_cast<std::size_t>(values_.cols())) {
+    throw Error("Heatmap '" + labels_.title + "': " + std::to_string(row_names_.size()) +
+                " row and " + std::to_string(column_names_.size()) + " column names for a " +
+                std::to_string(values_.rows()) + " x " + std::to_string(values_.cols()) +
+                " matrix");
+  }
+}
+
+std::string Heatmap::svg(int width, int height) const {
+  const auto rows = static_cast<int>(values_.rows()), cols = static_cast<int>(values_.cols());
+  // The colour scale.
+  double lo = options_.min, hi = options_.max;
+  double smallest = std::numeric_limits<double>::infinity(), largest = -smallest;
+  for (Eigen::Index i = 0; i < values_.size(); ++i) {
+    const double v = values_.data()[i];
+    if (std::isfinite(v)) smallest = std::min(smallest, v), largest = std::max(largest, v);
+  }
+  if (!std::isfinite(smallest)) smallest = 0, largest = 1;  // all missing
+  if (std::isnan(lo)) lo = std::min(0.0, smallest);
+  if (std::isnan(hi)) hi = largest;
+  if (!(hi > lo)) hi = lo + 1;
+
+  // Layout: names wrapped to lines; the label widths from DejaVu Sans' mean advance.
+  constexpr double kFont = 13, kAdvance = 0.58 * kFont, kBar = 18;
+  std::vector<std::vector<std::string>> row_lines, column_lines;
+  std::size_t row_chars = 0;
+  for (const auto& n : row_names_)
+    row_lines.push_back(wrap(n, 16)), row_chars = std::max(row_chars, longest(row_lines.back()));
+  const double left = 44 + kAdvance * static_cast<double>(row_chars) + 10;
+  const double right = 100;
+  const double top =
+      46 + 17 * static_cast<double>(std::count(labels_.title.begin(), labels_.title.end(), '\n'));
+  // Column names wrap to the cell width, so the cell size and the lines under the grid
+  // depend on each other: start from two lines, wrap, and size the cells again.
+  std::size_t column_rows = 2, column_chars = 1;
+  double cell = 1, bottom = 0;
+  for (int pass = 0; pass < 2; ++pass) {
+    bottom = 14 + kFont * 1.2 * static_cast<double>(column_rows) + 40;
+    cell = std::max(1.0, std::min((width - left - right) / cols, (height - top - bottom) / rows));
+    const auto chars = static_cast<std::size_t>(std::max(4.0, cell * 0.95 / kAdvance));
+    column_lines.clear();
+    column_rows = 1;
+    column_chars = 1;
+    for (const auto& n : column_names_) {
+      column_lines.push_back(wrap(n, chars));
+      column_rows = std::max(column_rows, column_lines.back().size());
+      column_chars = std::max(column_chars, longest(column_lines.back()));
+    }
+  }
+  // Words longer than a cell get a smaller font rather than running into their neighbours.
+  const double column_font =
+      std::clamp(cell * 0.95 / (0.58 * static_cast<double>(column_chars)), 8.0, kFont);
+  const double grid_w = cell * cols, grid_h = cell * rows;
+  // The grid centred in the space left; the title moves down with it.
+  const double x0 = left + (width - left - right - grid_w) / 2;
+  const double shift = std::max(0.0, (height - top - bottom - grid_h) / 2), y0 = top + shift;
+  // Cell text as large as fits (DejaVu Sans digits are 0.64 em wide).
+  auto cell_font = [&](const std::string& text) {
+    const double fits =
+        cell * 0.85 / (0.64 * std::max<double>(1, static_cast<double>(text.size())));
+    return std::clamp(std::min(cell / 4.2, fits), 7.0, 16.0);
+  };
+
+  std::ostringstream out;
+  out << "<rect x='0' y='0' width='" << width << "' height='" << height << "' fill='white'/>\n";
+  out << "<g transform='translate(0," << shift << ")'>"
+      << title(labels_.title, x0 + grid_w / 2, width) << "</g>\n";
+  for (int r = 0; r < rows; ++r) {
+    for (int c = 0; c < cols; ++c) {
+      const double v = values_(r, c), x = x0 + cell * c, y = y0 + cell * r;
+      bool dark = false;
+      const bool missing = std::isnan(v);
+      const std::string fill = missing ? "#e6e6e6" : blues((v - lo) / (hi - lo), &dark);
+      out << "<rect x='" << x << "' y='" << y << "' width='" << cell << "' height='" << cell
+          << "' fill='" << fill << "' stroke='white' stroke-width='1.5'/>\n";
+      const std::string text = missing ? options_.missing_text : fixed(v, options_.decimals);
+      out << text_lines({text}, x + cell / 2, y + cell / 2, "middle", cell_font(text),
+                        missing ? "#777"
+                        : dark  ? "white"
+                                : "#111");
+    }
+    out << text_lines(row_lines[static_cast<std::size_t>(r)], x0 - 8, y0 + cell * (r + 0.5), "end",
+                      kFont);
+  }
+  for (int c = 0; c < cols; ++c) {
+    const auto& lines = column_lines[static_cast<std::size_t>(c)];
+    const double block = column_font * 1.2 * static_cast<double>(lines.size());
+    out << text_lines(lines, x0 + cell * (c + 0.5), y0 + grid_h + 10 + block / 2, "middle",
+                      column_font);
+  }
+  out << "<text x='" << x0 + grid_w / 2 << "' y='"
+      << y0 + grid_h + 14 + kFont * 1.2 * static_cast<double>(column_rows) + 22
+      << "' text-anchor='middle' font-size='14' font-weight='bold'>" << escape(labels_.x_label)
+      << "</text>\n";
+  out << "<text transform='translate(20," << y0 + grid_h / 2
+      << ") rotate(-90)' text-anchor='middle' font-size='14' font-weight='bold'>"
+      << escape(labels_.y_label) << "</text>\n";
+
+  // The colour bar: a gradient through the scale's stops, with ticks inside [lo, hi].
+  const double bx = x0 + grid_w + 24;
+  out << "<defs><linearGradient id='heatmap-scale' x1='0' y1='1' x2='0' y2='0'>";
+  for (int i = 0; i <= 8; ++i)
+    out << "<stop offset='" << i / 8.0 << "' stop-color='" << blues(i / 8.0) << "'/>";
+  out << "</linearGradient></defs>\n";
+  out << "<rect x='" << bx << "' y='" << y0 << "' width='" << kBar << "' height='" << grid_h
+      << "' fill='url(#heatmap-scale)' stroke='#555' stroke-width='0.8'/>\n";
+  double tick_lo = lo, tick_hi = hi;
+  for (const double t : nice_ticks(tick_lo, tick_hi, 5)) {
+    if (t < lo - 1e-9 * (hi - lo) || t > hi + 1e-9 * (hi - lo)) continue;
+    const double ty = y0 + grid_h - (t - lo) / (hi - lo) * grid_h;
+    out << "<line x1='" << bx + kBar << "' y1='" << ty << "' x2='" << bx + kBar + 5 << "' y2='"
+        << ty << "' stroke='#555'/>\n<text x='" << bx + kBar + 8 << "' y='" << ty + 4
+        << "' font-size='12'>" << number(t) << "</text>\n";
+  }
+  if (!options_.colour_label.empty()) {
+    out << "<text transform='translate(" << bx + kBar + 50 << "," << y0 + grid_h / 2
+        << ") rotate(-90)' text-anchor='middle' font-size='13'>" << escape(options_.colour_label)
+        << "</text>\n";
+  }
+  return out.str();
+}
+
+Image Heatmap::render(int width, int height) const {
+  return render_svg(svg_document(width, height, svg(width, height)));
+}
+
+}  // namespace galaxyzoo
