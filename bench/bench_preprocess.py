@@ -157,7 +157,7 @@ def ensure_images(args):
         folder = os.path.join(args.build, "bench_preprocess_data")
         if not os.path.isdir(folder):
             maker = os.path.join(args.build, "examples", "make_test_dataset")
-            subprocess.run([maker, "--output", folder, "--per_class", "68", "--unlabeled", "60", "--seed", "1"],
+            subprocess.run([maker, "--output_dir", folder, "--per_class", "68", "--unlabeled", "60", "--seed", "1"],
                            check=True, stdout=subprocess.DEVNULL)
     images = os.path.join(folder, "images_training_rev1")
     if not os.path.isdir(images):

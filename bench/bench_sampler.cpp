@@ -17,6 +17,7 @@
 #include <CLI/CLI.hpp>
 #include <galaxyzoo/core/error.hpp>
 #include <galaxyzoo/hpo/sampler.hpp>
+#include <galaxyzoo/hpo/tpe_sampler.hpp>
 
 #include <chrono>
 #include <cmath>

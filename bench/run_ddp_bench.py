@@ -65,7 +65,7 @@ def train(build, data, processes, args):
             if processes > 1:
                 env.update(RANK=str(rank), WORLD_SIZE=str(processes), LOCAL_RANK=str(rank),
                            MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
-            command = [exe, "--data", data, "--output_dir", out, "--epochs", str(args.epochs), "--patience", "0",
+            command = [exe, "--input_dir", data, "--output_dir", out, "--epochs", str(args.epochs), "--patience", "0",
                        "--batch_size", str(batch), "--image_size", str(args.image_size), "--threads", "1",
                        "--num_workers", "1", "--cache_mb", "512", "--device", "cpu"]
             procs.append(subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,

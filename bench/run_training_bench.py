@@ -141,9 +141,9 @@ def make_data(build, folder):
     os.makedirs(work)
     raw, split = os.path.join(work, "raw"), os.path.join(work, "split")
     print("making the images in " + folder + " ...", file=sys.stderr, flush=True)
-    run([os.path.join(examples, "make_test_dataset"), "--output", raw, "--per_class", "60", "--unlabeled", "0",
+    run([os.path.join(examples, "make_test_dataset"), "--output_dir", raw, "--per_class", "60", "--unlabeled", "0",
          "--seed", "1"], what="make_test_dataset")
-    run([os.path.join(examples, "create_dataset"), "--data_path", raw, "--output_dir", split], what="create_dataset")
+    run([os.path.join(examples, "create_dataset"), "--input_dir", raw, "--output_dir", split], what="create_dataset")
     run([os.path.join(examples, "preprocess_resize"), "--input_dir", split, "--output_dir", folder,
          "--num_workers", "0"], what="preprocess_resize")
     shutil.rmtree(work, ignore_errors=True)
@@ -296,7 +296,8 @@ def main():
                 out_dir = tempfile.mkdtemp(prefix="galaxyzoo-train-")
                 try:
                     print("train_model at {} px, cache {} MB ...".format(s, cache), file=sys.stderr, flush=True)
-                    out, rss, seconds, _ = run([train_model, "--data", data, "--output_dir", out_dir, "--image_size", str(s),
+                    out, rss, seconds, _ = run([train_model, "--input_dir", data, "--output_dir", out_dir,
+                                             "--image_size", str(s),
                                              "--epochs", "1", "--batch_size", str(args.batch_size),
                                              "--threads", str(max(args.threads)), "--num_workers",
                                              str(args.num_workers), "--cache_mb", str(cache)],

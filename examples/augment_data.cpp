@@ -3,29 +3,29 @@
 //
 //   augment_data --class_str class_3 --num 15            # train_class_3_4000_proc.jpg ...
 //   augment_data --class_str class_2 --num 7000 --any_angle --flips --num_workers 2
-#include <CLI/CLI.hpp>
-#include <galaxyzoo/core/error.hpp>
 #include <galaxyzoo/images/augment.hpp>
 #include <iostream>
 
+#include "program.hpp"
+
 int main(int argc, char** argv) {
-  CLI::App app{
-      "Augment one class's preprocessed training images with the original's affine recipes."};
+  galaxyzoo::examples::Program program(
+      "augment_data",
+      "Augment one class's preprocessed training images with the original's affine recipes.");
+  CLI::App& app = program.app();
   std::string input_dir = "preprocessed";
   std::string output_dir;
   std::string class_str = "class_3";
   std::size_t num = 15;
   galaxyzoo::AugmenterOptions options;
-  app.add_option("--input_dir", input_dir, "Folder with train_<class>_<n>_proc.jpg")
-      ->capture_default_str();
-  app.add_option("--output_dir", output_dir, "Where to write (default: the input folder)");
+  program.add_input_dir(input_dir, "Folder with train_<class>_<n>_proc.jpg");
+  program.add_output_dir(output_dir, "Where to write (default: the input folder)");
   app.add_option("--class_str", class_str, "Class to augment, e.g. class_3")->capture_default_str();
   app.add_option("--num", num, "Number of new images")->capture_default_str();
-  app.add_option("--seed", options.seed, "Seed")->capture_default_str();
+  program.add_seed(options.seed, "Seed: output i is drawn from a generator seeded by (seed, i)");
   app.add_option("--first_number", options.first_number, "Number of the first new file")
       ->capture_default_str();
-  app.add_option("--num_workers", options.num_workers, "Threads (0: all cores)")
-      ->capture_default_str();
+  program.add_num_workers(options.num_workers, "Threads");
   app.add_option("--quality", options.jpeg_quality, "JPEG quality")
       ->capture_default_str()
       ->check(CLI::Range(1, 100));
@@ -36,9 +36,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--shift", options.max_shift, "Random shift up to this fraction of the size")
       ->capture_default_str();
-  CLI11_PARSE(app, argc, argv);
-
-  try {
+  return program.run(argc, argv, [&] {
     if (output_dir.empty()) output_dir = input_dir;
     const auto inputs = galaxyzoo::augmentation_inputs(input_dir, class_str, options.first_number);
     std::cout << "Augmenting " << class_str << ": " << inputs.size() << " training images -> "
@@ -52,9 +50,6 @@ int main(int argc, char** argv) {
                 << report.files.back().filename().string();
     }
     std::cout << '\n';
-  } catch (const galaxyzoo::Error& e) {
-    std::cerr << "augment_data: error: " << e.what() << '\n';
-    return 1;
-  }
-  return 0;
+    return galaxyzoo::examples::kExitOk;
+  });
 }

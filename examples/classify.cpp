@@ -1,10 +1,10 @@
 // classify: class probabilities of galaxy images with a trained model, as CSV.
 //
-//   classify --model final_vgg16_model.pt --output predictions.csv
-//   preprocessed/test_class_*_proc.jpg classify --model final_vgg16_model.pt --folder
-//   images_training_rev1 --crop 256 --tta classify --model final_vgg16_model.pt --catalog
-//   training_solutions_rev1.csv --folder images_training_rev1 --crop 256
-#include <CLI/CLI.hpp>
+//   classify --model final_vgg16_model.pt --output predictions.csv \
+//            preprocessed/test_class_*_proc.jpg
+//   classify --model final_vgg16_model.pt --input_dir images_training_rev1 --crop 256 --tta
+//   classify --model final_vgg16_model.pt --catalog training_solutions_rev1.csv \
+//            --input_dir images_training_rev1 --crop 256
 #include <galaxyzoo/core/atomic_output.hpp>
 #include <galaxyzoo/core/error.hpp>
 #include <galaxyzoo/data/image_index.hpp>
@@ -17,36 +17,40 @@
 #include <iostream>
 #include <sstream>
 
+#include "program.hpp"
+
 namespace fs = std::filesystem;
 
 int main(int argc, char** argv) {
-  CLI::App app{"Classify galaxy images with a trained galaxyzoo model."};
+  galaxyzoo::examples::Program program("classify",
+                                       "Classify galaxy images with a trained galaxyzoo model.");
+  CLI::App& app = program.app();
   std::string model_file = "final_vgg16_model.pt", output = "predictions.csv", folder, catalog,
               device = "auto";
   std::vector<std::string> files;
   galaxyzoo::ClassifyOptions options;
   app.add_option("--model", model_file, "Model written by train_model")->capture_default_str();
   app.add_option("--output", output, "CSV to write")->capture_default_str();
-  app.add_option("--folder", folder,
-                 "Classify every image in this folder (or the catalog's images in it)");
+  auto* input_dir = program.add_input_dir(
+      folder, "Classify every image in this folder (or the catalog's images in it)");
   app.add_option("--catalog", catalog,
-                 "CSV with a GalaxyID column: classify <folder>/<GalaxyID>.jpg");
-  app.add_option("--device", device, "auto, cpu, cuda or cuda:N")->capture_default_str();
+                 "CSV with a GalaxyID column: classify INPUT_DIR/<GalaxyID>.jpg")
+      ->needs(input_dir);
+  program.add_device(device);
   app.add_option("--batch_size", options.batch_size, "Images per batch")->capture_default_str();
   app.add_option("--crop", options.center_crop,
                  "Cut the centred square of this side first (raw 424 cutouts: 256)");
   app.add_flag("--tta", options.tta, "Average over the 8 flips and 90-degree rotations");
   app.add_option("files", files, "Image files");
-  int threads = 0;
-  app.add_option("--threads", threads, "CPU threads per operation (0: all cores)")
-      ->capture_default_str();
-  CLI11_PARSE(app, argc, argv);
-
-  try {
-    galaxyzoo::set_cpu_threads(threads);
+  program.add_num_workers(options.num_workers, "Image decoding threads");
+  program.add_threads();
+  return program.run(argc, argv, [&] {
+    if (files.empty() && folder.empty()) {
+      throw galaxyzoo::examples::UsageError(
+          "no images to classify: give files, --input_dir or --catalog");
+    }
     std::vector<fs::path> inputs(files.begin(), files.end());
     if (!catalog.empty()) {
-      if (folder.empty()) throw galaxyzoo::Error("--catalog needs --folder (the image folder)");
       const auto table = galaxyzoo::read_vote_table(catalog);
       const auto index = galaxyzoo::ImageIndex::scan(folder);
       for (const auto id : table.galaxy_ids) {
@@ -55,8 +59,7 @@ int main(int argc, char** argv) {
     } else if (!folder.empty()) {
       for (auto& f : galaxyzoo::list_images(folder)) inputs.push_back(std::move(f));
     }
-    if (inputs.empty())
-      throw galaxyzoo::Error("no images to classify: give files, --folder or --catalog");
+    if (inputs.empty()) throw galaxyzoo::Error("no images to classify in " + folder);
 
     galaxyzoo::GalaxyClassifier classifier(model_file, device);
     const auto probabilities = classifier.classify_files(inputs, options);
@@ -83,9 +86,6 @@ int main(int argc, char** argv) {
     for (std::size_t k = 0; k < per_class.size(); ++k) {
       std::cout << "  " << k << " " << classifier.class_names()[k] << ": " << per_class[k] << '\n';
     }
-  } catch (const galaxyzoo::Error& e) {
-    std::cerr << "classify: error: " << e.what() << '\n';
-    return 1;
-  }
-  return 0;
+    return galaxyzoo::examples::kExitOk;
+  });
 }

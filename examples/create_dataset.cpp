@@ -1,17 +1,19 @@
 // create_dataset: label Galaxy Zoo 2 galaxies, select, split 80/10/10 and place the
 // renamed images in an output folder (the workflow's "create clean dataset" step).
 //
-//   create_dataset --data_path galaxy-zoo-the-galaxy-challenge --output_dir full_galaxy_dataset
-//   create_dataset --data_path data --max_img 1000 1000 579 1000 1000 --stratified
-#include <CLI/CLI.hpp>
-#include <galaxyzoo/core/error.hpp>
+//   create_dataset --input_dir galaxy-zoo-the-galaxy-challenge --output_dir full_galaxy_dataset
+//   create_dataset --input_dir data --max_img 1000 1000 579 1000 1000 --stratified
 #include <galaxyzoo/data/dataset.hpp>
 #include <galaxyzoo/data/splitter.hpp>
 #include <iostream>
 
+#include "program.hpp"
+
 int main(int argc, char** argv) {
-  CLI::App app{"Label, select and split Galaxy Zoo 2 images into train/val/test."};
-  std::string data_path = "galaxy-zoo-the-galaxy-challenge";
+  galaxyzoo::examples::Program program(
+      "create_dataset", "Label, select and split Galaxy Zoo 2 images into train/val/test.");
+  CLI::App& app = program.app();
+  std::string input_dir = "galaxy-zoo-the-galaxy-challenge";
   std::string output_dir = "full_galaxy_dataset";
   galaxyzoo::DatasetOptions dataset_options;
   galaxyzoo::SplitOptions split_options;
@@ -20,14 +22,10 @@ int main(int argc, char** argv) {
   bool random_selection = false;
   bool copy = false;
 
-  app.add_option("--data_path", data_path,
-                 "Kaggle folder: training_solutions_rev1.csv + images_training_rev1/")
-      ->capture_default_str();
-  app.add_option("--output_dir", output_dir,
-                 "Folder to create with the split images and manifest.csv")
-      ->capture_default_str();
-  app.add_option("--seed", split_options.seed, "Seed of the shuffle (and of --random_selection)")
-      ->capture_default_str();
+  program.add_input_dir(input_dir,
+                        "Kaggle folder: training_solutions_rev1.csv + images_training_rev1/");
+  program.add_output_dir(output_dir, "Folder to create with the split images and manifest.csv");
+  program.add_seed(split_options.seed, "Seed of the shuffle (and of --random_selection)");
   app.add_option("--max_img", dataset_options.max_per_class,
                  "Cap per class: five numbers (default: no cap)")
       ->expected(1, -1);
@@ -43,9 +41,7 @@ int main(int argc, char** argv) {
   app.add_flag("--copy", copy, "Copy images instead of hard-linking them");
   app.add_flag("--replace", write_options.replace_existing,
                "Replace an existing, non-empty output folder");
-  CLI11_PARSE(app, argc, argv);
-
-  try {
+  return program.run(argc, argv, [&] {
     dataset_options.image_list = image_list;
     dataset_options.seed = split_options.seed;
     dataset_options.selection =
@@ -53,7 +49,7 @@ int main(int argc, char** argv) {
     write_options.placement =
         copy ? galaxyzoo::Placement::copy : galaxyzoo::Placement::link_or_copy;
 
-    const auto dataset = galaxyzoo::Dataset::load(data_path, dataset_options);
+    const auto dataset = galaxyzoo::Dataset::load(input_dir, dataset_options);
     const auto& stats = dataset.stats();
     std::cout << "Read " << stats.rows << " galaxies: " << stats.unlabeled << " match no class, "
               << stats.missing_image << " labeled but without an image.\n\n"
@@ -64,9 +60,6 @@ int main(int argc, char** argv) {
     galaxyzoo::write_split(plan, output_dir, write_options);
     std::cout << "Wrote " << plan.entries.size() << " images and " << write_options.manifest_name
               << " to " << output_dir << '\n';
-  } catch (const galaxyzoo::Error& e) {
-    std::cerr << "create_dataset: error: " << e.what() << '\n';
-    return 1;
-  }
-  return 0;
+    return galaxyzoo::examples::kExitOk;
+  });
 }

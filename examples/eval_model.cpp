@@ -2,50 +2,44 @@
 // (exp_results.csv, metrics.json, predictions.csv, final_confusion_matrix_norm.png,
 // final_confusion_matrix.png).
 //
-//   eval_model --model model/final_vgg16_model.pt --data preprocessed --output_dir results
-//   eval_model --model model/final_vgg16_model.pt --data preprocessed --tta \
+//   eval_model --model model/final_vgg16_model.pt --input_dir preprocessed --output_dir results
+//   eval_model --model model/final_vgg16_model.pt --input_dir preprocessed --tta \
 //              --manifest full_galaxy_dataset/manifest.csv
-#include <CLI/CLI.hpp>
-#include <galaxyzoo/core/error.hpp>
 #include <galaxyzoo/eval/evaluator.hpp>
 #include <galaxyzoo/model/classifier.hpp>
 #include <galaxyzoo/model/device.hpp>
 
 #include <iostream>
 
+#include "program.hpp"
+
 int main(int argc, char** argv) {
-  CLI::App app{"Evaluate a trained galaxyzoo model on a split of the preprocessed images."};
+  galaxyzoo::examples::Program program(
+      "eval_model", "Evaluate a trained galaxyzoo model on a split of the preprocessed images.");
+  CLI::App& app = program.app();
   std::string model_file = "final_vgg16_model.pt", data = "preprocessed", output_dir = ".",
               device = "auto", manifest;
   galaxyzoo::EvaluatorOptions options;
   app.add_option("--model", model_file, "Model written by train_model")->capture_default_str();
-  app.add_option("--data", data, "Folder of {split}_class_K_N_proc.jpg images")
-      ->capture_default_str();
+  program.add_input_dir(data, "Folder of {split}_class_K_N_proc.jpg images");
   app.add_option("--split", options.split, "Which images to evaluate: test, val or train")
       ->capture_default_str();
-  app.add_option("--output_dir", output_dir, "Where the report goes")->capture_default_str();
-  app.add_option("--device", device, "auto, cpu, cuda or cuda:N")->capture_default_str();
+  program.add_output_dir(output_dir, "Where the report goes");
+  program.add_device(device);
   app.add_option("--batch_size", options.batch_size, "Images per batch")->capture_default_str();
-  app.add_option("--seed", options.bootstrap.seed, "Seed of the bootstrap resampling")
-      ->capture_default_str();
+  program.add_seed(options.bootstrap.seed, "Seed of the bootstrap resampling");
   app.add_option("--resamples", options.bootstrap.resamples, "Bootstrap resamples")
       ->capture_default_str();
   app.add_option("--confidence", options.bootstrap.confidence, "Level of the bootstrap intervals")
       ->capture_default_str();
   app.add_option("--manifest", manifest,
-                 "manifest.csv of create_dataset, for GalaxyIDs (default: <data>/manifest.csv)");
+                 "manifest.csv of create_dataset, for GalaxyIDs (default: INPUT_DIR/manifest.csv)");
   app.add_option("--crop", options.center_crop,
                  "Cut the centred square of this side first (raw 424 cutouts: 256)");
-  app.add_option("--num_workers", options.num_workers, "Image decoding threads")
-      ->capture_default_str();
+  program.add_num_workers(options.num_workers, "Image decoding threads");
   app.add_flag("--tta", options.tta, "Average over the 8 flips and 90-degree rotations");
-  int threads = 0;
-  app.add_option("--threads", threads, "CPU threads per operation (0: all cores)")
-      ->capture_default_str();
-  CLI11_PARSE(app, argc, argv);
-
-  try {
-    galaxyzoo::set_cpu_threads(threads);
+  program.add_threads();
+  return program.run(argc, argv, [&] {
     options.manifest = manifest;
     galaxyzoo::GalaxyClassifier classifier(model_file, device);
     std::cout << "Evaluating " << model_file << " on the " << options.split << " images of " << data
@@ -58,9 +52,6 @@ int main(int argc, char** argv) {
                  "final_confusion_matrix_norm.png and "
                  "final_confusion_matrix.png to "
               << output_dir << '\n';
-  } catch (const galaxyzoo::Error& e) {
-    std::cerr << "eval_model: error: " << e.what() << '\n';
-    return 1;
-  }
-  return 0;
+    return galaxyzoo::examples::kExitOk;
+  });
 }

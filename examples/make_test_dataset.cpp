@@ -2,32 +2,32 @@
 // (images_training_rev1/<GalaxyID>.jpg + training_solutions_rev1.csv), the workflow's
 // test data set.
 //
-//   make_test_dataset --output galaxy_data --per_class 60 --unlabeled 60 --seed 1
-//   make_test_dataset --output galaxy_data --contact_sheet docs/contact_sheet.png
-#include <CLI/CLI.hpp>
+//   make_test_dataset --output_dir galaxy_data --per_class 60 --unlabeled 60 --seed 1
+//   make_test_dataset --output_dir galaxy_data --contact_sheet docs/contact_sheet.png
 #include <chrono>
 #include <filesystem>
-#include <galaxyzoo/core/error.hpp>
 #include <galaxyzoo/synthetic/synthetic_dataset.hpp>
 #include <iostream>
 
+#include "program.hpp"
+
 int main(int argc, char** argv) {
-  CLI::App app{"Render a synthetic Galaxy Zoo 2 data set in the Kaggle layout."};
+  galaxyzoo::examples::Program program(
+      "make_test_dataset", "Render a synthetic Galaxy Zoo 2 data set in the Kaggle layout.");
+  CLI::App& app = program.app();
   std::string output = "galaxy_data";
   std::string contact_sheet;
   galaxyzoo::SyntheticDatasetOptions options;
-  app.add_option("--output", output, "Folder to create")->capture_default_str();
+  program.add_output_dir(output, "Folder to create");
   app.add_option("--per_class", options.per_class, "Galaxies meant for each class 0-4")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   app.add_option("--unlabeled", options.unlabeled, "Galaxies meant to match no class")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
-  app.add_option("--seed", options.seed, "Seed: the same seed gives the same data set")
-      ->capture_default_str();
+  program.add_seed(options.seed, "Seed: the same seed gives the same data set");
   app.add_option("--image_size", options.image_size, "Image size in pixels")->capture_default_str();
-  app.add_option("--num_workers", options.num_threads, "Rendering threads (0: all cores)")
-      ->capture_default_str();
+  program.add_num_workers(options.num_threads, "Rendering threads");
   app.add_option("--quality", options.jpeg_quality, "JPEG quality")
       ->capture_default_str()
       ->check(CLI::Range(1, 100));
@@ -35,11 +35,9 @@ int main(int argc, char** argv) {
                "Replace an existing, non-empty output folder");
   app.add_option("--contact_sheet", contact_sheet,
                  "Also write a contact sheet (one row per kind) here: .png, else JPEG");
-  CLI11_PARSE(app, argc, argv);
-
-  try {
+  return program.run(argc, argv, [&] {
     const auto start = std::chrono::steady_clock::now();
-    options.progress = [](std::size_t done, std::size_t total) {
+    options.on_progress = [](std::size_t done, std::size_t total) {
       if (done % 50 == 0 || done == total)
         std::cerr << "\rrendered " << done << " / " << total << std::flush;
     };
@@ -60,9 +58,6 @@ int main(int argc, char** argv) {
       }
       std::cout << "Wrote contact sheet " << contact_sheet << '\n';
     }
-  } catch (const galaxyzoo::Error& e) {
-    std::cerr << "make_test_dataset: error: " << e.what() << '\n';
-    return 1;
-  }
-  return 0;
+    return galaxyzoo::examples::kExitOk;
+  });
 }

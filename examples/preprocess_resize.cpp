@@ -4,13 +4,15 @@
 //   preprocess_resize --input_dir full_galaxy_dataset --output_dir preprocessed --num_workers 2
 //   preprocess_resize ... --shard 3/8          # this job's eighth of the files
 //   preprocess_resize ... --crop_then_resize 128
-#include <CLI/CLI.hpp>
-#include <galaxyzoo/core/error.hpp>
 #include <galaxyzoo/images/preprocess.hpp>
 #include <iostream>
 
+#include "program.hpp"
+
 int main(int argc, char** argv) {
-  CLI::App app{"Centre-crop (and optionally resize) Galaxy Zoo images."};
+  galaxyzoo::examples::Program program("preprocess_resize",
+                                       "Centre-crop (and optionally resize) Galaxy Zoo images.");
+  CLI::App& app = program.app();
   std::string input_dir = "full_galaxy_dataset";
   std::string output_dir = "preprocessed";
   std::string prefix;
@@ -21,16 +23,15 @@ int main(int argc, char** argv) {
   bool force = false;
   bool no_proc_suffix = false;
   galaxyzoo::PreprocessOptions options;
-  app.add_option("--input_dir", input_dir, "Folder of images (e.g. create_dataset's output)")
-      ->capture_default_str();
-  app.add_option("--output_dir", output_dir, "Folder for the <name>_proc.jpg files")
-      ->capture_default_str();
+  program.add_input_dir(input_dir, "Folder of images (e.g. create_dataset's output)");
+  program.add_output_dir(output_dir, "Folder for the <name>_proc.jpg files");
   app.add_option("--prefix", prefix, "Only files whose names start with this (e.g. train_)");
-  app.add_option("--num_workers", options.num_workers, "Threads (0: all cores)")
-      ->capture_default_str();
+  program.add_num_workers(options.num_workers, "Threads");
   app.add_option("--shard", shard,
                  "Process part i of n of the sorted file list (round-robin), as i/n")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(galaxyzoo::examples::parsed_by(
+          [](const std::string& text) { galaxyzoo::parse_shard(text); }, "i/n"));
   app.add_option("--crop_size", options.crop_size, "Side of the centred crop")
       ->capture_default_str();
   app.add_option("--resize", resize_to, "Resize the whole image to this side instead of cropping")
@@ -48,9 +49,7 @@ int main(int argc, char** argv) {
   app.add_flag("--no_proc_suffix", no_proc_suffix,
                "Name outputs <name>.jpg instead of <name>_proc.jpg");
   app.add_flag("--force", force, "Redo outputs that are already up to date");
-  CLI11_PARSE(app, argc, argv);
-
-  try {
+  return program.run(argc, argv, [&] {
     options.shard = galaxyzoo::parse_shard(shard);
     options.proc_suffix = !no_proc_suffix;
     options.skip_up_to_date = !force;
@@ -63,7 +62,7 @@ int main(int argc, char** argv) {
       options.geometry = galaxyzoo::Geometry::crop_then_resize;
       options.output_size = crop_then_resize;
     }
-    options.progress = [](std::size_t done, std::size_t total) {
+    options.on_progress = [](std::size_t done, std::size_t total) {
       if (done % 500 == 0 || done == total)
         std::cerr << "\rprocessed " << done << " / " << total << std::flush;
       if (done == total) std::cerr << '\n';
@@ -71,9 +70,6 @@ int main(int argc, char** argv) {
     const galaxyzoo::Preprocessor preprocessor(options);
     const auto report = preprocessor.run(galaxyzoo::list_images(input_dir, prefix), output_dir);
     std::cout << report.summary();
-    return report.ok() ? 0 : 1;
-  } catch (const galaxyzoo::Error& e) {
-    std::cerr << "preprocess_resize: error: " << e.what() << '\n';
-    return 2;
-  }
+    return report.ok() ? galaxyzoo::examples::kExitOk : galaxyzoo::examples::kExitFailure;
+  });
 }

@@ -4,32 +4,32 @@
 // was interrupted. With --maxwalltime it stops cleanly before the limit and exits with
 // status 3 ("continue me"), as a batch system's re-submission expects.
 //
-//   run_workflow --data_path galaxy-zoo-the-galaxy-challenge --weights vgg16_imagenet.pth
-//   run_workflow --data_path demo/galaxy_data --work_dir demo/work --image_size 64 --epochs 6
-//   --trials 2
-#include <CLI/CLI.hpp>
-#include <galaxyzoo/core/error.hpp>
+//   run_workflow --input_dir galaxy-zoo-the-galaxy-challenge --weights vgg16_imagenet.pth
+//   run_workflow --input_dir demo/galaxy_data --output_dir demo/work --image_size 64 \
+//                --epochs 6 --trials 2
 #include <galaxyzoo/core/stop_request.hpp>
 #include <galaxyzoo/workflow/galaxy_workflow.hpp>
 
 #include <iostream>
 
+#include "program.hpp"
+
 int main(int argc, char** argv) {
-  CLI::App app{"Run the Galaxy Zoo classification workflow end to end."};
+  galaxyzoo::examples::Program program("run_workflow",
+                                       "Run the Galaxy Zoo classification workflow end to end.");
+  CLI::App& app = program.app();
   galaxyzoo::GalaxyWorkflowOptions o;
   std::string data_path = o.data_path.string(), work_dir = o.work_dir.string(), weights, space;
-  app.add_option("--data_path", data_path,
-                 "Kaggle folder: training_solutions_rev1.csv + images_training_rev1/")
-      ->capture_default_str();
-  app.add_option("--work_dir", work_dir, "Where every output goes")->capture_default_str();
+  program.add_input_dir(data_path,
+                        "Kaggle folder: training_solutions_rev1.csv + images_training_rev1/");
+  program.add_output_dir(work_dir, "Where every output goes");
   app.add_option("--batch_size", o.batch_size, "Batch size for training")->capture_default_str();
-  app.add_option("--seed", o.seed, "Seed of the split, augmentation, search and training")
-      ->capture_default_str();
+  program.add_seed(o.seed, "Seed of the split, augmentation, search and training");
   app.add_option("--epochs", o.epochs, "Most epochs of the final training")->capture_default_str();
   app.add_option("--hpo_epochs", o.hpo_epochs, "Most epochs of each search trial (0: --epochs)")
       ->capture_default_str();
   app.add_option("--trials", o.trials, "Finished search trials")->capture_default_str();
-  app.add_option("--num_workers", o.num_workers, "Threads (0: all cores)")->capture_default_str();
+  program.add_num_workers(o.num_workers, "Threads");
   app.add_option("--num_class_2", o.num_class_2, "Augmented class 2 files")->capture_default_str();
   app.add_option("--num_class_3", o.num_class_3, "Augmented class 3 files")->capture_default_str();
   app.add_option("--maxwalltime", o.maxwalltime_minutes,
@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--image_size", o.image_size, "Network input size, a multiple of 32")
       ->capture_default_str();
-  app.add_option("--device", o.device, "auto, cpu, cuda or cuda:N")->capture_default_str();
+  program.add_device(o.device);
   app.add_option("--weights", weights,
                  "ImageNet VGG16 weights exported from torchvision (see README)");
   app.add_option("--max_img", o.max_img, "Cap per class: five numbers (default: no cap)")
@@ -55,20 +55,15 @@ int main(int argc, char** argv) {
   app.add_flag("--tta", o.tta, "Evaluate with test-time augmentation (8 flips and rotations)");
   bool unstratified = false;
   app.add_flag("--unstratified", unstratified, "Split all classes together, as the original did");
-  CLI11_PARSE(app, argc, argv);
-
-  try {
+  return program.run(argc, argv, [&] {
     galaxyzoo::install_stop_handler();
     o.data_path = data_path;
     o.work_dir = work_dir;
     o.weights = weights;
     o.space = space;
     o.stratified = !unstratified;
-    o.progress = &std::cout;
+    o.on_message = [](const std::string& line) { std::cout << line << std::flush; };
     const auto result = galaxyzoo::run_galaxy_workflow(o);
-    return result.finished ? 0 : galaxyzoo::kExitResumable;
-  } catch (const galaxyzoo::Error& e) {
-    std::cerr << "run_workflow: error: " << e.what() << '\n';
-    return 1;
-  }
+    return result.finished ? galaxyzoo::examples::kExitOk : galaxyzoo::kExitResumable;
+  });
 }

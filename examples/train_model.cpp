@@ -2,16 +2,15 @@
 // early-stopping on the validation split (never on test), with a checkpoint after every
 // epoch. SIGTERM or Ctrl-C checkpoints and exits with status 3; --resume continues.
 //
-//   train_model --data preprocessed --weights vgg16_imagenet.pth --epochs 10
-//   train_model --data preprocessed --image_size 64 --epochs 3 --resume
+//   train_model --input_dir preprocessed --weights vgg16_imagenet.pth --epochs 10
+//   train_model --input_dir preprocessed --image_size 64 --epochs 3 --resume
 //
 // Data-parallel: start one process per device with torchrun's variables (RANK,
 // WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT), under mpirun or srun; see
 // docs/scale-out.md. --batch_size is then per process.
-#include <CLI/CLI.hpp>
-#include <galaxyzoo/core/error.hpp>
 #include <galaxyzoo/model/device.hpp>
 #include <galaxyzoo/model/distributed.hpp>
+#include <galaxyzoo/model/training_history.hpp>
 #include <galaxyzoo/model/training_run.hpp>
 
 #include <cstdio>
@@ -19,30 +18,31 @@
 #include <memory>
 #include <vector>
 
+#include "program.hpp"
+
 int main(int argc, char** argv) {
-  CLI::App app{"Train the VGG16 galaxy classifier."};
+  galaxyzoo::examples::Program program("train_model", "Train the VGG16 galaxy classifier.");
+  CLI::App& app = program.app();
   galaxyzoo::TrainingRunOptions run;
   galaxyzoo::TrainerOptions& options = run.trainer;
   std::string data = "preprocessed", output_dir = ".", params, weights, device = "auto";
-  app.add_option("--data", data, "Folder of {train,val}_class_K_N_proc.jpg images")
-      ->capture_default_str();
-  app.add_option("--output_dir", output_dir, "Where the model, checkpoint and plots go")
-      ->capture_default_str();
+  program.add_input_dir(data, "Folder of {train,val}_class_K_N_proc.jpg images");
+  program.add_output_dir(output_dir, "Where the model, checkpoint and plots go");
   app.add_option("--epochs", options.epochs, "Most epochs")->capture_default_str();
-  app.add_option("--batch_size", run.batch_size, "Images per batch")->capture_default_str();
-  app.add_option("--seed", options.seed, "Seed of initialisation, order and transforms")
-      ->capture_default_str();
+  app.add_option("--batch_size", run.loader.batch_size, "Images per batch")->capture_default_str();
+  program.add_seed(options.seed, "Seed of initialisation, order and transforms");
   app.add_option("--params", params,
                  "Hyper-parameters file (layer, lr_body, lr_head), e.g. from vgg16_hpo");
   app.add_option("--weights", weights,
                  "ImageNet VGG16 weights exported from torchvision (see README)");
-  app.add_option("--image_size", run.image_size, "Network input size, a multiple of 32")
+  app.add_option("--image_size", run.loader.image_size, "Network input size, a multiple of 32")
       ->capture_default_str();
-  app.add_option("--device", device, "auto, cpu, cuda or cuda:N")->capture_default_str();
+  program.add_device(device);
   app.add_option("--patience", options.patience, "Early-stopping patience in epochs (0: off)")
       ->capture_default_str();
-  app.add_option("--num_workers", run.num_workers, "Image decoding threads")->capture_default_str();
-  app.add_option("--cache_mb", run.cache_mb, "Keep decoded images in memory up to this many MB")
+  program.add_num_workers(run.loader.num_workers, "Image decoding threads");
+  std::size_t cache_mb = 0;
+  app.add_option("--cache_mb", cache_mb, "Keep decoded images in memory up to this many MB")
       ->capture_default_str();
   app.add_flag("--resume", run.resume, "Continue from the checkpoint in --output_dir");
   app.add_flag("--train_val", run.train_val,
@@ -54,14 +54,9 @@ int main(int argc, char** argv) {
   app.add_option("--jitter", jitter,
                  "Colour jitter: brightness min max, contrast min max (default 0 1.2 0.2 1.8)")
       ->expected(4);
-  app.add_flag("--rotations", run.rotations, "Also rotate training images by any angle");
-  int threads = 0;
-  app.add_option("--threads", threads, "CPU threads per operation (0: all cores)")
-      ->capture_default_str();
-  CLI11_PARSE(app, argc, argv);
-
-  try {
-    galaxyzoo::set_cpu_threads(threads);
+  app.add_flag("--rotations", run.loader.rotations, "Also rotate training images by any angle");
+  program.add_threads();
+  return program.run(argc, argv, [&] {
     galaxyzoo::install_stop_handler();
     options.device = galaxyzoo::select_device(device);
     galaxyzoo::DistributedOptions world;
@@ -76,16 +71,17 @@ int main(int argc, char** argv) {
       std::cout << "rank " << dist->rank() << " of " << dist->world_size() << " (local rank "
                 << dist->local_rank() << ", " << dist->backend() << ", launched by " << env.launcher
                 << "); global batch "
-                << run.batch_size * static_cast<std::size_t>(dist->world_size()) << '\n';
+                << run.loader.batch_size * static_cast<std::size_t>(dist->world_size()) << '\n';
     }
     run.data = data;
     run.output_dir = output_dir;
     run.weights = weights;
+    run.loader.cache_bytes = cache_mb << 20;
     if (!jitter.empty()) {
-      run.brightness_min = jitter[0];
-      run.brightness_max = jitter[1];
-      run.contrast_min = jitter[2];
-      run.contrast_max = jitter[3];
+      run.loader.brightness_min = jitter[0];
+      run.loader.brightness_max = jitter[1];
+      run.loader.contrast_min = jitter[2];
+      run.loader.contrast_max = jitter[3];
     }
     if (!params.empty()) run.params = galaxyzoo::read_hyperparameters(params);
     if (weights.empty() && main_rank) {
@@ -106,11 +102,8 @@ int main(int argc, char** argv) {
       options.on_epoch = [&](const galaxyzoo::EpochStats& e) {
         const double eta = e.seconds * static_cast<double>(options.epochs - e.epoch - 1);
         std::fprintf(stderr, "\r");
-        std::printf(
-            "epoch %3lld  train loss %.4f acc %.3f  val loss %.4f acc %.3f  %.1f images/s  %.0f s  "
-            "(ETA %.0f s)\n",
-            static_cast<long long>(e.epoch), e.train_loss, e.train_accuracy, e.val_loss,
-            e.val_accuracy, e.images_per_second, e.seconds, eta);
+        std::printf("%s  (ETA %.0f s)\n", galaxyzoo::format_epoch_line(e, options.epochs).c_str(),
+                    eta);
         std::fflush(stdout);
       };
     const auto result = galaxyzoo::run_training(run);
@@ -120,20 +113,17 @@ int main(int argc, char** argv) {
                   << ": run again with --resume\n";
       return galaxyzoo::kExitResumable;
     }
-    if (!main_rank) return 0;
+    if (!main_rank) return galaxyzoo::examples::kExitOk;
     std::cout << "Trained on " << result.train_images << " images (" << result.class_names.size()
               << " classes), validated on " << result.val_images << ": "
               << result.training.history.size() << " epochs"
               << (result.training.stopped_early ? " (early stop)" : "");
     if (result.training.best_epoch >= 0) {
-      std::cout << "; best epoch " << result.training.best_epoch << ", val loss "
+      std::cout << "; best epoch " << result.training.best_epoch + 1 << ", val loss "
                 << result.training.best_val_loss;
     }
     std::cout << "\nWrote final_vgg16_model.pt, loss_vgg16.png, history_vgg16.csv to " << output_dir
               << '\n';
-  } catch (const galaxyzoo::Error& e) {
-    std::cerr << "train_model: error: " << e.what() << '\n';
-    return 1;
-  }
-  return 0;
+    return galaxyzoo::examples::kExitOk;
+  });
 }

@@ -12,6 +12,9 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# ccache (when installed) keys objects by paths relative to the clone, so another clone
+# of the same sources, CI's included, reuses them.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$root} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 build=${1:-$root/build-cuda}
 mkdir -p "$build"
 build=$(cd "$build" && pwd)

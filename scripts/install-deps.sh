@@ -9,6 +9,8 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config git ca-certificates
+  ccache                     # compiler cache: rebuilds and the repeated CI builds reuse objects
+  clang-format               # the style check (scripts/check-format.sh, .clang-format)
   # the library's dependencies
   libtorch-dev libgloo-dev   # LibTorch 1.13 (CPU); gloo for its distributed headers
   libvips-dev                # image I/O and processing

@@ -15,6 +15,9 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# ccache (when installed) keys objects by paths relative to the clone, so another clone
+# of the same sources, CI's included, reuses them.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$root} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 build=${GALAXYZOO_BUILD_DIR:-$root/build}
 work=${WORK_DIR:-$root/demo}
 jobs=${JOBS:-$(nproc)}
@@ -36,7 +39,7 @@ if [ -f "$data/training_solutions_rev1.csv" ]; then
   step "Synthetic data: reusing $data"
 else
   step "Rendering the synthetic Galaxy Zoo data set into $data"
-  "$bin/make_test_dataset" --output "$data" --per_class 100 --unlabeled 50 --seed 1
+  "$bin/make_test_dataset" --output_dir "$data" --per_class 100 --unlabeled 50 --seed 1
 fi
 
 step "Running the workflow (outputs in $work/work)"
@@ -44,7 +47,7 @@ weights_flag=()
 if [ -n "${WEIGHTS:-}" ]; then weights_flag=(--weights "$WEIGHTS"); fi
 start=$(date +%s)
 status=0
-"$bin/run_workflow" --data_path "$data" --work_dir "$work/work" --image_size 64 --batch_size 16 \
+"$bin/run_workflow" --input_dir "$data" --output_dir "$work/work" --image_size 64 --batch_size 16 \
   --epochs 10 --hpo_epochs 3 --trials 2 --num_class_2 80 --num_class_3 40 --num_workers "$jobs" \
   "${weights_flag[@]}" "$@" || status=$?
 echo "run_workflow took $(( $(date +%s) - start )) s"

@@ -18,6 +18,9 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# ccache (when installed) keys objects by paths relative to the clone, so another clone
+# of the same sources, CI's included, reuses them.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$root} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 jobs=${JOBS:-$(nproc)}
 fuzz_seconds=${FUZZ_SECONDS:-60}
 which=("$@")
@@ -47,7 +50,7 @@ for kind in "${which[@]}"; do
       ;;
     tsan)
       dir=${GALAXYZOO_TSAN_DIR:-$root/build-tsan}
-      threaded=(parallel preprocess augment image_loader trainer hpo_search sqlite_storage)
+      threaded=(parallel wall_time_limit preprocess augment image_loader trainer hpo_search sqlite_storage)
       configure "$dir" -DGALAXYZOO_SANITIZE=thread
       cmake --build "$dir" --parallel "$jobs" --target "${threaded[@]/#/test_}"
       regex="^($(IFS='|'; echo "${threaded[*]}"))\$"

@@ -19,11 +19,14 @@
 
 #include "galaxyzoo/core/atomic_output.hpp"
 #include "galaxyzoo/core/error.hpp"
+#include "galaxyzoo/core/number_format.hpp"
 #include "galaxyzoo/core/parallel.hpp"
 #include "galaxyzoo/core/random.hpp"
 #include "galaxyzoo/core/sealed_file.hpp"
 #include "galaxyzoo/core/stop_request.hpp"
+#include "galaxyzoo/core/text_file.hpp"
 #include "galaxyzoo/core/text_table.hpp"
+#include "galaxyzoo/core/wall_time_limit.hpp"
 
 #include "galaxyzoo/data/dataset.hpp"
 #include "galaxyzoo/data/image_index.hpp"
@@ -48,9 +51,11 @@
 #include "galaxyzoo/hpo/search_space.hpp"
 #include "galaxyzoo/hpo/sqlite_storage.hpp"
 #include "galaxyzoo/hpo/study_storage.hpp"
+#include "galaxyzoo/hpo/tpe_sampler.hpp"
 #include "galaxyzoo/hpo/trial.hpp"
 
 #include "galaxyzoo/eval/metrics.hpp"
 
 #include "galaxyzoo/workflow/galaxy_workflow.hpp"
 #include "galaxyzoo/workflow/workflow.hpp"
+#include "galaxyzoo/workflow/workflow_summary.hpp"

@@ -20,11 +20,15 @@
 #include "galaxyzoo/model/classifier.hpp"
 #include "galaxyzoo/model/device.hpp"
 #include "galaxyzoo/model/distributed.hpp"
+#include "galaxyzoo/model/hyperparameters.hpp"
 #include "galaxyzoo/model/image_loader.hpp"
 #include "galaxyzoo/model/trainer.hpp"
+#include "galaxyzoo/model/training_history.hpp"
 #include "galaxyzoo/model/training_run.hpp"
 #include "galaxyzoo/model/vgg16_classifier.hpp"
 
 #include "galaxyzoo/hpo/vgg16_objective.hpp"
 
 #include "galaxyzoo/eval/evaluator.hpp"
+
+#include "galaxyzoo/workflow/galaxy_steps.hpp"

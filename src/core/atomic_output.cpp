@@ -11,6 +11,7 @@
 #include "core/process_liveness.hpp"
 #include "galaxyzoo/core/error.hpp"
 #include "galaxyzoo/core/random.hpp"
+#include "galaxyzoo/core/text_file.hpp"
 
 #if defined(__unix__) || defined(__APPLE__)
 #include <unistd.h>
@@ -128,14 +129,38 @@ std::size_t sweep(const fs::path& folder, OwnerOf owner_of) {
   return removed;
 }
 
+// Removes the siblings of @p destination of @p kind ("tmp", "staging") whose owner has
+// exited.
+std::size_t sweep_siblings(const fs::path& destination, const char* kind) {
+  const std::string prefix = sibling_prefix(destination, kind);
+  return sweep(destination.parent_path(),
+               [&](std::string_view name) -> std::optional<std::string_view> {
+                 if (name.substr(0, prefix.size()) != prefix) return std::nullopt;
+                 return name.substr(prefix.size());
+               });
+}
+
 }  // namespace
 
 std::size_t remove_abandoned_temporaries(const fs::path& path) {
-  const std::string prefix = sibling_prefix(path, "tmp");
-  return sweep(path.parent_path(), [&](std::string_view name) -> std::optional<std::string_view> {
-    if (name.substr(0, prefix.size()) != prefix) return std::nullopt;
-    return name.substr(prefix.size());
-  });
+  return sweep_siblings(path, "tmp");
+}
+
+void prepare_output_folder(const fs::path& folder) {
+  std::error_code ec;
+  fs::create_directories(folder, ec);
+  if (ec || !fs::is_directory(folder))
+    throw IoError(folder, "cannot create output folder: " + ec.message());
+  remove_abandoned_temporaries_in(folder);
+}
+
+bool stamp_matches(const fs::path& stamp_file, std::string_view stamp) {
+  std::string recorded;
+  std::error_code ec;
+  if (fs::is_regular_file(stamp_file, ec)) recorded = read_text_file(stamp_file, "stamp file");
+  if (recorded == stamp) return true;
+  fs::remove(stamp_file, ec);
+  return false;
 }
 
 std::size_t remove_abandoned_temporaries_in(const fs::path& folder) {
@@ -165,11 +190,7 @@ StagingDirectory::StagingDirectory(fs::path destination, Existing existing)
   }
   create_parent(destination_);
   // A staging folder of a killed earlier run (it can hold a whole data set) goes first.
-  const std::string abandoned = sibling_prefix(destination_, "staging");
-  sweep(destination_.parent_path(), [&](std::string_view name) -> std::optional<std::string_view> {
-    if (name.substr(0, abandoned.size()) != abandoned) return std::nullopt;
-    return name.substr(abandoned.size());
-  });
+  sweep_siblings(destination_, "staging");
   staging_ = sibling(destination_, "staging");
   fs::create_directory(staging_, ec);
   if (ec) throw IoError(staging_, "cannot create staging folder: " + ec.message());

@@ -15,10 +15,10 @@ int thread_count(int requested) noexcept {
 }
 
 void parallel_for(std::size_t n, int num_threads, const std::function<void(std::size_t)>& work,
-                  const std::function<void(std::size_t, std::size_t)>& done) {
+                  const std::function<void(std::size_t, std::size_t)>& on_progress) {
   std::atomic<std::size_t> next{0};
   std::size_t finished = 0;
-  std::mutex mutex;  // guards finished, failure and calls of done
+  std::mutex mutex;  // guards finished, failure and calls of on_progress
   std::exception_ptr failure;
   auto worker = [&] {
     for (std::size_t i = next++; i < n; i = next++) {
@@ -32,7 +32,7 @@ void parallel_for(std::size_t n, int num_threads, const std::function<void(std::
       }
       std::lock_guard<std::mutex> lock(mutex);
       ++finished;
-      if (done) done(finished, n);
+      if (on_progress) on_progress(finished, n);
     }
   };
   const auto threads = static_cast<std::size_t>(thread_count(num_threads));

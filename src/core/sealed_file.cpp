@@ -43,6 +43,38 @@ std::uint32_t crc32_of(std::string_view bytes) {
   return static_cast<std::uint32_t>(crc);
 }
 
+// All the bytes of the file at @p path.
+std::string read_whole_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IoError(path, std::string("cannot open: ") + std::strerror(errno));
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) throw IoError(path, "read failed");
+  return bytes;
+}
+
+// Keeps the file at @p path, if there is one, as previous_copy(path): a hard link under a
+// temporary name renamed over the previous copy, so that PATH.previous always holds a
+// whole file, old or new, and no bytes are copied. On a file system without hard links
+// the file is copied there atomically instead.
+void keep_previous_copy(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) return;
+  const fs::path previous = previous_copy(path);
+  const fs::path link = fs::path(previous.string() + ".link");
+  fs::remove(link, ec);
+  fs::create_hard_link(path, link, ec);
+  if (ec) {
+    write_file_atomically(previous, read_whole_file(path));
+    return;
+  }
+  fs::rename(link, previous, ec);
+  // When the previous copy already is this file (a resumed run saving again), rename
+  // leaves both names in place.
+  std::error_code ignored;
+  fs::remove(link, ignored);
+  if (ec) throw IoError(previous, "cannot keep the previous copy: " + ec.message());
+}
+
 }  // namespace
 
 fs::path previous_copy(const fs::path& path) { return fs::path(path.string() + ".previous"); }
@@ -62,35 +94,14 @@ void write_sealed_file(const fs::path& path, std::string_view payload, KeepPrevi
   // Keep the file being replaced only once the new one is whole and on disk: a write
   // that fails (a full disk) leaves both the file and its previous copy as they were.
   auto keep_replaced = [&] {
-    std::error_code ec;
-    if (keep == KeepPrevious::no || !fs::is_regular_file(path, ec)) return;
-    // Link the current file under a temporary name, then rename that over the previous
-    // copy: PATH.previous always holds a whole file, old or new, and no bytes are copied.
-    const fs::path previous = previous_copy(path);
-    const fs::path link = fs::path(previous.string() + ".link");
-    fs::remove(link, ec);
-    fs::create_hard_link(path, link, ec);
-    if (ec) {
-      // A file system without hard links: copy instead.
-      ec.clear();
-      fs::copy_file(path, link, fs::copy_options::overwrite_existing, ec);
-    }
-    if (!ec) fs::rename(link, previous, ec);
-    // When the previous copy already is this file (a resumed run saving again), rename
-    // leaves both names in place.
-    std::error_code ignored;
-    fs::remove(link, ignored);
-    if (ec) throw IoError(previous, "cannot keep the previous copy: " + ec.message());
+    if (keep == KeepPrevious::yes) keep_previous_copy(path);
   };
   remove_abandoned_temporaries(path);
   write_file_atomically(path, {header, payload}, keep_replaced);
 }
 
 std::string read_sealed_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError(path, std::string("cannot open: ") + std::strerror(errno));
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw IoError(path, "read failed");
+  std::string bytes = read_whole_file(path);
   if (!looks_sealed(bytes)) {
     throw CorruptFileError(
         path, bytes.size() < kMagic.size()

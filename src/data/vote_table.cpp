@@ -219,6 +219,103 @@ void check_unique_ids(const std::vector<std::int64_t>& ids, const std::vector<st
   }
 }
 
+// One data line, parsed in place: each number is parsed where its field starts; a field
+// that is not a bare number followed by a comma (spaces, quotes, garbage) is cut out and
+// trimmed before it is parsed again, and reported if it still is not a number.
+class LineParser {
+ public:
+  LineParser(const std::filesystem::path& csv, std::size_t line_number, std::string_view line)
+      : csv_(csv), line_number_(line_number), line_(line), end_(line.data() + line.size()) {}
+
+  const char* begin() const { return line_.data(); }
+  const char* end() const { return end_; }
+
+  InputError wrong_field_count(std::size_t num_fields) const {
+    const auto found = static_cast<std::size_t>(std::count(line_.begin(), line_.end(), ',')) + 1;
+    return InputError(csv_, line_number_, "",
+                      "expected " + std::to_string(num_fields) +
+                          " fields as in the header, found " + std::to_string(found));
+  }
+
+  // The GalaxyID in the field at @p p; returns the end of the field.
+  const char* id(const char* p, std::int64_t& id) const {
+    auto parse_id = [&id](const char* first, const char* last) -> const char* {
+      const auto [end, ec] = std::from_chars(first, last, id);
+      return ec == std::errc() ? end : nullptr;
+    };
+    const char* next = field(p, parse_id, kIdColumn, "expected a positive integer, got ");
+    if (id <= 0) {
+      throw InputError(csv_, line_number_, std::string(kIdColumn),
+                       "expected a positive integer, got " + quoted(field_at(p)));
+    }
+    return next;
+  }
+
+  // The vote fraction of column @p key in the field at @p p; returns the end of the field.
+  const char* fraction(const char* p, std::string_view key, double& value) const {
+    auto parse_fraction = [&value](const char* first, const char* last) {
+      return parse_number(first, last, value);
+    };
+    const char* next = field(p, parse_fraction, key, "expected a number in [0, 1], got ");
+    if (!std::isfinite(value) || value < -kRangeTolerance || value > 1.0 + kRangeTolerance) {
+      throw InputError(csv_, line_number_, std::string(key),
+                       "expected a vote fraction in [0, 1], got " + quoted(field_at(p)));
+    }
+    return next;
+  }
+
+ private:
+  // The whole field starting at @p p, trimmed.
+  std::string_view field_at(const char* p) const {
+    const char* comma = std::find(p, end_, ',');
+    return trim(std::string_view(p, static_cast<std::size_t>(comma - p)));
+  }
+
+  // Parses the field at @p p with @p parse; returns the end of the field.
+  template <class Parse>
+  const char* field(const char* p, Parse&& parse, std::string_view key,
+                    const char* expected) const {
+    const char* next = parse(p, end_);
+    if (next != nullptr && (next == end_ || *next == ',')) return next;
+    const std::string_view field = field_at(p);
+    const char* field_end = field.data() + field.size();
+    if (field.empty() || parse(field.data(), field_end) != field_end) {
+      throw InputError(csv_, line_number_, std::string(key), std::string(expected) + quoted(field));
+    }
+    return std::find(field_end, end_, ',');
+  }
+
+  const std::filesystem::path& csv_;
+  std::size_t line_number_;
+  std::string_view line_;
+  const char* end_;
+};
+
+// Parses data line @p line, number @p line_number, of a file with @p num_fields fields
+// per line (the GalaxyID at @p id_field): appends its GalaxyID to table.galaxy_ids and
+// writes its fractions to @p values (table.columns.size() of them).
+void read_row(const std::filesystem::path& csv, std::size_t line_number, std::string_view line,
+              std::size_t id_field, std::size_t num_fields, VoteTable& table, double* values) {
+  const LineParser parser(csv, line_number, line);
+  std::size_t column = 0;
+  std::size_t field_index = 0;
+  for (const char* p = parser.begin();; ++field_index) {
+    if (field_index == num_fields) throw parser.wrong_field_count(num_fields);
+    if (field_index == id_field) {
+      std::int64_t id = 0;
+      p = parser.id(p, id);
+      table.galaxy_ids.push_back(id);
+    } else {
+      double value = 0.0;
+      p = parser.fraction(p, table.columns[column], value);
+      values[column++] = value;
+    }
+    if (p == parser.end()) break;
+    ++p;  // the comma
+  }
+  if (field_index + 1 != num_fields) throw parser.wrong_field_count(num_fields);
+}
+
 }  // namespace
 
 const std::vector<std::string>& kaggle_vote_columns() {
@@ -263,7 +360,6 @@ VoteTable read_vote_table(const std::filesystem::path& csv) {
 
   const std::size_t id_field = read_header(next_line(), csv, table.columns);
   const std::size_t num_fields = table.columns.size() + 1;
-  const std::string id_key(kIdColumn);
 
   // One row per remaining line (blank lines make this an overestimate, trimmed at the end).
   const auto max_rows =
@@ -276,72 +372,12 @@ VoteTable read_vote_table(const std::filesystem::path& csv) {
 
   std::size_t line_number = 1;
   Eigen::Index row = 0;
-  std::int64_t id = 0;  // the current field's value, set by the parsers below
-  double value = 0.0;
   while (!rest.empty()) {
     const std::string_view line = next_line();
     ++line_number;
     if (trim(line).empty()) continue;  // blank lines (typically the last one)
-    auto wrong_field_count = [&]() {
-      const auto found = static_cast<std::size_t>(std::count(line.begin(), line.end(), ',')) + 1;
-      return InputError(csv, line_number, "",
-                        "expected " + std::to_string(num_fields) +
-                            " fields as in the header, found " + std::to_string(found));
-    };
-    // Walk the fields in place, parsing each number where it starts; a field that is not
-    // a bare number followed by a comma (spaces, quotes, garbage) is cut out and trimmed
-    // before it is parsed again, and reported if it still is not a number.
-    const char* const line_end = line.data() + line.size();
-    auto field_at = [&](const char* p) {  // the whole field starting at p, trimmed
-      const char* comma = std::find(p, line_end, ',');
-      return trim(std::string_view(p, static_cast<std::size_t>(comma - p)));
-    };
-    auto parse_field = [&](const char* p, auto&& parse, const std::string& key,
-                           const char* expected) {
-      const char* next = parse(p, line_end);
-      if (next != nullptr && (next == line_end || *next == ',')) return next;
-      const std::string_view field = field_at(p);
-      const char* field_end = field.data() + field.size();
-      if (field.empty() || parse(field.data(), field_end) != field_end) {
-        throw InputError(csv, line_number, key, std::string(expected) + quoted(field));
-      }
-      return std::find(field_end, line_end, ',');
-    };
-    auto parse_id = [&](const char* first, const char* last) -> const char* {
-      const auto [end, ec] = std::from_chars(first, last, id);
-      return ec == std::errc() ? end : nullptr;
-    };
-    auto parse_fraction = [&](const char* first, const char* last) {
-      return parse_number(first, last, value);
-    };
-
-    double* values = table.fractions.data() + row * num_columns;
-    std::size_t column = 0;
-    std::size_t field_index = 0;
-    for (const char* p = line.data();; ++field_index) {
-      if (field_index == num_fields) throw wrong_field_count();
-      if (field_index == id_field) {
-        const char* start = p;
-        p = parse_field(p, parse_id, id_key, "expected a positive integer, got ");
-        if (id <= 0) {
-          throw InputError(csv, line_number, id_key,
-                           "expected a positive integer, got " + quoted(field_at(start)));
-        }
-        table.galaxy_ids.push_back(id);
-      } else {
-        const std::string& key = table.columns[column];
-        const char* start = p;
-        p = parse_field(p, parse_fraction, key, "expected a number in [0, 1], got ");
-        if (!std::isfinite(value) || value < -kRangeTolerance || value > 1.0 + kRangeTolerance) {
-          throw InputError(csv, line_number, key,
-                           "expected a vote fraction in [0, 1], got " + quoted(field_at(start)));
-        }
-        values[column++] = value;
-      }
-      if (p == line_end) break;
-      ++p;  // the comma
-    }
-    if (field_index + 1 != num_fields) throw wrong_field_count();
+    read_row(csv, line_number, line, id_field, num_fields, table,
+             table.fractions.data() + row * num_columns);
     line_of_row.push_back(line_number);
     ++row;
   }

@@ -119,6 +119,122 @@ std::string describe_params(const Assignment& params, const SearchSpace& space) 
   return out;
 }
 
+// Passes @p line, with its '\n', to the search's on_message callback, if any.
+void tell(const HpoSearchOptions& options, const std::string& line) {
+  if (options.on_message) options.on_message(line + '\n');
+}
+
+// How one run of the objective ended.
+struct Outcome {
+  TrialState state = TrialState::failed;
+  std::optional<double> value;
+  std::string message;       // why it failed
+  bool interrupted = false;  // a stop request: the trial is handed back
+};
+
+// Runs @p objective on @p context and classifies how it ended. An IoError (the
+// machine's fault, not the parameters') propagates.
+Outcome run_objective(const Objective& objective, TrialContext& context) {
+  Outcome out;
+  try {
+    const double v = objective(context);
+    if (context.pruned()) {
+      out.state = TrialState::pruned;
+      out.value = context.intermediate().empty() ? v : context.intermediate().rbegin()->second;
+    } else if (std::isnan(v)) {
+      out.message = "the objective returned NaN";
+    } else {
+      out.state = TrialState::complete;
+      out.value = v;
+    }
+  } catch (const TrialPruned&) {
+    out.state = TrialState::pruned;
+    if (!context.intermediate().empty()) out.value = context.intermediate().rbegin()->second;
+  } catch (const TrialInterrupted&) {
+    out.interrupted = true;
+  } catch (const IoError&) {
+    // A full disk, an unreadable file: the trial is handed back and the error stops the
+    // run, instead of failing trial after trial the same way.
+    throw;
+  } catch (const std::exception& e) {
+    out.message = e.what();
+  } catch (...) {
+    out.message = "the objective threw an unknown exception";
+  }
+  if (out.value && std::isnan(*out.value)) out.value.reset();
+  return out;
+}
+
+// "trial N started: params" or "trial N re-run (attempt K): params".
+std::string claim_line(const ClaimedTrial& claimed, const SearchSpace& space) {
+  return "trial " + std::to_string(claimed.trial.number) +
+         (claimed.resumed ? " re-run (attempt " + std::to_string(claimed.attempt) + ")"
+                          : " started") +
+         ": " + describe_params(claimed.trial.params, space);
+}
+
+// The line after a finished trial: its outcome, its time and the study's progress.
+std::string finished_line(std::int64_t number, const Outcome& outcome, double seconds,
+                          std::int64_t finished, std::int64_t total,
+                          const std::optional<TrialRecord>& best) {
+  std::ostringstream out;
+  out << std::setprecision(6) << "trial " << number << ' ' << to_string(outcome.state);
+  if (outcome.value) out << "  value " << *outcome.value;
+  if (outcome.state == TrialState::failed) out << "  (" << outcome.message << ')';
+  out << "  " << std::fixed << std::setprecision(1) << seconds << " s" << std::defaultfloat
+      << std::setprecision(6) << "  [" << finished << '/' << total << " finished";
+  if (best) out << "; best: trial " << best->trial.number << ", " << *best->trial.value;
+  out << ']';
+  return out.str();
+}
+
+std::int64_t count_finished(const std::vector<TrialRecord>& records) {
+  return std::count_if(records.begin(), records.end(),
+                       [](const TrialRecord& r) { return r.trial.finished(); });
+}
+
+// After a trial this worker recorded: the summary files and the progress line.
+void summarise_trial(StudyStorage& storage, const HpoSearchOptions& options, std::int64_t number,
+                     const Outcome& outcome, double seconds) {
+  if (!options.on_message && options.output_dir.empty()) return;
+  const auto records = storage.records();
+  if (!options.output_dir.empty()) {
+    write_hpo_summary(records, options.space, options.study_name, options.output_dir,
+                      options.output_name);
+  }
+  tell(options, finished_line(number, outcome, seconds, count_finished(records), options.trials,
+                              best_trial(records)));
+}
+
+// The study's totals at the end of a run in @p result, and the summary files once more.
+HpoResult finish_run(StudyStorage& storage, const HpoSearchOptions& options, HpoResult result) {
+  const auto records = storage.records();
+  result.finished_total = count_finished(records);
+  result.best = best_trial(records);
+  if (!options.output_dir.empty() && !records.empty()) {
+    write_hpo_summary(records, options.space, options.study_name, options.output_dir,
+                      options.output_name);
+  }
+  return result;
+}
+
+// Counts a recorded trial of this run in @p result.
+void count_outcome(const Outcome& outcome, HpoResult& result) {
+  if (outcome.state == TrialState::complete) ++result.complete;
+  if (outcome.state == TrialState::pruned) ++result.pruned;
+  if (outcome.state == TrialState::failed) ++result.failed;
+}
+
+// Throws once this run has failed @p max_failures trials (0: never).
+void throw_after_max_failures(const Outcome& last, std::int64_t max_failures,
+                              const HpoResult& result) {
+  if (last.state == TrialState::failed && max_failures > 0 && result.failed >= max_failures) {
+    throw Error("HpoSearch: " + std::to_string(result.failed) +
+                " trials failed in this run (the last: " + last.message +
+                "); fix the objective and run again");
+  }
+}
+
 nlohmann::json to_json(const ParameterValue& value) {
   if (const auto* i = std::get_if<std::int64_t>(&value)) return *i;
   if (const auto* d = std::get_if<double>(&value)) return *d;
@@ -213,8 +329,7 @@ void write_hpo_summary(const std::vector<TrialRecord>& records, const SearchSpac
   json["attempts"] = best->attempts;
   json["started_at"] = iso_time(best->started_at);
   json["finished_at"] = iso_time(best->finished_at);
-  json["trials_finished"] = std::count_if(records.begin(), records.end(),
-                                          [](const TrialRecord& r) { return r.trial.finished(); });
+  json["trials_finished"] = count_finished(records);
   write_file_atomically(folder / ("best_" + name + "_trial.json"), json.dump(2) + "\n");
 }
 
@@ -233,9 +348,7 @@ HpoSearch::HpoSearch(HpoSearchOptions options) : options_(std::move(options)) {
   pruner_ = make_pruner(o.pruner);
   storage_ = open_storage(o.storage);
   storage_->open_study({o.study_name, o.space, sampler_->name()});
-  if (o.progress != nullptr && !storage_->recovery_notice().empty()) {
-    *o.progress << "warning: " << storage_->recovery_notice() << std::endl;
-  }
+  if (!storage_->recovery_notice().empty()) tell(o, "warning: " + storage_->recovery_notice());
   worker_ = make_worker_name();
 }
 
@@ -247,11 +360,7 @@ HpoResult HpoSearch::run(const Objective& objective) {
   claim.total_trials = options_.trials;
   claim.grace_seconds = options_.grace_seconds;
   claim.worker = worker_;
-  const bool summarise = options_.progress != nullptr || !options_.output_dir.empty();
-  std::int64_t failures = 0;
-  std::string last_failure;
   Heartbeat heartbeat(*storage_, worker_, options_.heartbeat_seconds);
-
   while (true) {
     if (stop_requested()) {
       result.interrupted = true;
@@ -261,119 +370,40 @@ HpoResult HpoSearch::run(const Objective& objective) {
     if (!claimed) break;
     const std::int64_t number = claimed->trial.number;
     if (claimed->resumed) ++result.resumed;
-    if (options_.progress != nullptr) {
-      *options_.progress << "trial " << number
-                         << (claimed->resumed
-                                 ? " re-run (attempt " + std::to_string(claimed->attempt) + ")"
-                                 : " started")
-                         << ": " << describe_params(claimed->trial.params, options_.space)
-                         << std::endl;
-    }
+    tell(options_, claim_line(*claimed, options_.space));
     TrialContext context(*storage_, *pruner_, worker_, claimed->trial, claimed->attempt);
-    TrialState state = TrialState::failed;
-    std::optional<double> value;
-    std::string message;
-    bool interrupted = false;
     const auto start = Clock::now();
     heartbeat.start(number, &context.owned_);
+    Outcome outcome;
     try {
-      try {
-        const double v = objective(context);
-        if (context.pruned()) {
-          state = TrialState::pruned;
-          value = context.intermediate().empty() ? v : context.intermediate().rbegin()->second;
-        } else if (std::isnan(v)) {
-          message = "the objective returned NaN";
-        } else {
-          state = TrialState::complete;
-          value = v;
-        }
-      } catch (const TrialPruned&) {
-        state = TrialState::pruned;
-        if (!context.intermediate().empty()) value = context.intermediate().rbegin()->second;
-      } catch (const TrialInterrupted&) {
-        interrupted = true;
-      } catch (const IoError&) {
-        // The machine, not the parameters (a full disk, an unreadable file): the trial is
-        // handed back below and the error stops the run, instead of failing trial after
-        // trial the same way.
-        throw;
-      } catch (const std::exception& e) {
-        message = e.what();
-      } catch (...) {
-        message = "the objective threw an unknown exception";
-      }
-      if (value && std::isnan(*value)) value.reset();
-      heartbeat.stop();
+      outcome = run_objective(objective, context);
     } catch (...) {
       heartbeat.stop();
       storage_->release_trial(number, worker_);
       throw;
     }
-    if (interrupted) {
+    heartbeat.stop();
+    if (outcome.interrupted) {
       storage_->release_trial(number, worker_);
-      if (options_.progress != nullptr) {
-        *options_.progress << "trial " << number
-                           << " interrupted by a stop request: it is re-run first next time"
-                           << std::endl;
-      }
+      tell(options_, "trial " + std::to_string(number) +
+                         " interrupted by a stop request: it is re-run first next time");
       result.interrupted = true;
       break;
     }
-    const bool recorded =
-        context.owned() && storage_->finish_trial(number, worker_, state, value, message);
+    const bool recorded = context.owned() && storage_->finish_trial(number, worker_, outcome.state,
+                                                                    outcome.value, outcome.message);
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     if (!recorded) {
-      if (options_.progress != nullptr) {
-        *options_.progress << "trial " << number
-                           << " was taken over by another worker (heartbeat too late); "
-                           << "this run's result is discarded" << std::endl;
-      }
+      tell(options_, "trial " + std::to_string(number) +
+                         " was taken over by another worker (heartbeat too late); this run's "
+                         "result is discarded");
       continue;
     }
-    if (state == TrialState::complete) ++result.complete;
-    if (state == TrialState::pruned) ++result.pruned;
-    if (state == TrialState::failed) {
-      ++result.failed;
-      ++failures;
-      last_failure = message;
-    }
-    if (summarise) {
-      const auto records = storage_->records();
-      const auto best = best_trial(records);
-      const auto finished = std::count_if(records.begin(), records.end(),
-                                          [](const TrialRecord& r) { return r.trial.finished(); });
-      if (!options_.output_dir.empty()) {
-        write_hpo_summary(records, options_.space, options_.study_name, options_.output_dir,
-                          options_.output_name);
-      }
-      if (options_.progress != nullptr) {
-        std::ostringstream out;  // its own formatting: the caller's stream keeps its flags
-        out << std::setprecision(6) << "trial " << number << ' ' << to_string(state);
-        if (value) out << "  value " << *value;
-        if (state == TrialState::failed) out << "  (" << message << ')';
-        out << "  " << std::fixed << std::setprecision(1) << seconds << " s" << std::defaultfloat
-            << std::setprecision(6) << "  [" << finished << '/' << options_.trials << " finished";
-        if (best) out << "; best: trial " << best->trial.number << ", " << *best->trial.value;
-        *options_.progress << out.str() << ']' << std::endl;
-      }
-    }
-    if (state == TrialState::failed && options_.max_failures > 0 &&
-        failures >= options_.max_failures) {
-      throw Error("HpoSearch: " + std::to_string(failures) +
-                  " trials failed in this run (the last: " + last_failure +
-                  "); fix the objective and run again");
-    }
+    count_outcome(outcome, result);
+    summarise_trial(*storage_, options_, number, outcome, seconds);
+    throw_after_max_failures(outcome, options_.max_failures, result);
   }
-  const auto records = storage_->records();
-  result.finished_total = std::count_if(records.begin(), records.end(),
-                                        [](const TrialRecord& r) { return r.trial.finished(); });
-  result.best = best_trial(records);
-  if (!options_.output_dir.empty() && !records.empty()) {
-    write_hpo_summary(records, options_.space, options_.study_name, options_.output_dir,
-                      options_.output_name);
-  }
-  return result;
+  return finish_run(*storage_, options_, result);
 }
 
 }  // namespace galaxyzoo

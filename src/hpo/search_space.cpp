@@ -3,14 +3,13 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 #include <utility>
 
 #include "galaxyzoo/core/error.hpp"
+#include "galaxyzoo/core/text_file.hpp"
 
 namespace galaxyzoo {
 namespace {
@@ -382,12 +381,7 @@ SearchSpace SearchSpace::from_json(const std::string& text, const std::string& s
 }
 
 SearchSpace SearchSpace::read_json(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw IoError(file, "cannot open the search-space file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw IoError(file, "cannot read the search-space file");
-  return from_json(text.str(), file.string());
+  return from_json(read_text_file(file, "search-space file"), file.string());
 }
 
 std::string SearchSpace::to_json() const {

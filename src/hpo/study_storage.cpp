@@ -29,6 +29,10 @@ bool worker_has_exited(const std::string& worker) {
                   second == std::string::npos ? std::string_view::npos : second - first - 1));
 }
 
+bool may_take_over(bool heartbeat_stale, const std::string& worker) {
+  return heartbeat_stale || worker_has_exited(worker);
+}
+
 void check_study_format(const std::string& where, const std::string& container,
                         const std::string& format, const std::string& version) {
   if (format != kStudyFormat)

@@ -1,7 +1,8 @@
 #pragma once
-// What the StudyStorage backends (sqlite_storage.cpp, postgres_storage.cpp) share:
-// the format tag, the checks of a stored study against the one asked for, and the
-// sampling of a new trial. Private to src/; defined in study_storage.cpp.
+// What the study protocol (study_protocol.cpp) and the StudyStorage backends share:
+// the format tag, the clock, when a running trial is taken over, the checks of a stored
+// study against the one asked for, and the sampling of a new trial. Private to src/; defined in
+// study_storage.cpp.
 
 #include <cstdint>
 #include <string>
@@ -23,6 +24,10 @@ double unix_now();
 // other hosts, names of another form and processes that still exist (a reused pid only
 // delays the takeover to the grace period).
 bool worker_has_exited(const std::string& worker);
+
+// Whether a running trial is taken over by the next claim: its heartbeat is older than
+// the grace period (@p heartbeat_stale), or its @p worker has exited (worker_has_exited()).
+bool may_take_over(bool heartbeat_stale, const std::string& worker);
 
 // Throws unless @p format and @p version (galaxyzoo_meta's values) are this library's.
 // @p where names the storage ("study database 'x.db'"); @p container is what to use

@@ -4,9 +4,7 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "galaxyzoo/core/atomic_output.hpp"
 #include "galaxyzoo/core/error.hpp"
@@ -60,13 +58,6 @@ std::string stamp_of(const AugmenterOptions& o, const std::vector<fs::path>& inp
     files.push_back({p.filename().string(), static_cast<std::int64_t>(fs::file_size(p, ec))});
   }
   return j.dump();
-}
-
-std::string read_text_or_empty(const fs::path& file) {
-  std::ifstream in(file);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 }  // namespace
@@ -144,18 +135,13 @@ AugmentReport Augmenter::run(const std::vector<fs::path>& inputs, std::size_t nu
                              const fs::path& output_dir, const std::string& name_prefix) const {
   if (inputs.empty()) throw Error("Augmenter: no input images for '" + name_prefix + "'");
   const auto start = std::chrono::steady_clock::now();
-  std::error_code ec;
-  fs::create_directories(output_dir, ec);
-  if (ec || !fs::is_directory(output_dir))
-    throw IoError(output_dir, "cannot create output folder: " + ec.message());
-  remove_abandoned_temporaries_in(output_dir);  // what a killed earlier run was writing
+  prepare_output_folder(output_dir);
 
   // Outputs of an earlier run count only if its options and inputs were the same; a
   // stale record is removed before anything is written.
   const fs::path stamp_file = output_dir / (".galaxyzoo-augment-" + name_prefix + ".json");
   const std::string stamp = stamp_of(options_, inputs);
-  const bool same = read_text_or_empty(stamp_file) == stamp;
-  if (!same) fs::remove(stamp_file, ec);
+  const bool same = stamp_matches(stamp_file, stamp);
 
   AugmentReport report;
   for (std::size_t i = 0; i < num; ++i) {
@@ -180,7 +166,7 @@ AugmentReport Augmenter::run(const std::vector<fs::path>& inputs, std::size_t nu
         Rng rng(seed_of(options_.seed, i));
         write_jpeg(augment(source, rng), report.files[i], options_.jpeg_quality);
       },
-      options_.progress);
+      options_.on_progress);
   for (const char s : skipped) s ? ++report.up_to_date : ++report.written;
   write_file_atomically(stamp_file, stamp);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

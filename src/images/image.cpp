@@ -1,24 +1,19 @@
 #include "galaxyzoo/images/image.hpp"
 
-// Two decoders live here:
+// Two decoders are behind read_image():
 //
-// - JPEG files (recognised by content, not by name) are decoded with libjpeg-turbo's
-//   libjpeg API directly. The preprocessing step decodes hundreds of thousands of small
-//   (424 x 424) JPEGs, and for images that small libvips' fixed cost per image (building
-//   and tearing down a pipeline, its thread pool, the operation cache, the region and
-//   buffer machinery) costs more than the decoding itself; see docs/benchmarks.md. A
-//   centred crop also lets libjpeg skip most of the work outside the crop.
-// - Everything else (PNG, TIFF, FITS, WebP, ...) goes through libvips, which reads many
-//   formats and sample types and whose overhead does not matter for the rare non-JPEG input.
+// - JPEG files (recognised by content, not by name) go to the libjpeg-turbo codec of
+//   jpeg_codec.hpp, which says why.
+// - Everything else (PNG, TIFF, FITS, WebP, ...) goes through libvips, here, which reads
+//   many formats and sample types and whose overhead does not matter for the rare non-JPEG
+//   input.
 //
 // JPEG encoding uses libjpeg-turbo for the same reason; PNG encoding and resizing stay on
 // libvips.
 
-#include <vips/vector.h>  // after vips8, which brings the GLib types it uses
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
-#include <csetjmp>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -30,11 +25,12 @@
 #include <utility>
 #include <vips/vips8>
 
-// jpeglib.h needs size_t and FILE declared first (cstdio above).
-#include <jpeglib.h>
+// After vips8, which brings the GLib types it uses.
+#include <vips/vector.h>
 
 #include "galaxyzoo/core/atomic_output.hpp"
 #include "galaxyzoo/core/error.hpp"
+#include "images/jpeg_codec.hpp"
 
 namespace fs = std::filesystem;
 
@@ -145,11 +141,6 @@ std::vector<std::uint8_t> read_all(const fs::path& path, std::FILE* file) {
   return bytes;
 }
 
-// Every JPEG starts with the SOI marker (FF D8) followed by the next marker's FF.
-bool is_jpeg_signature(std::string_view bytes) {
-  return bytes.size() >= 3 && bytes[0] == '\xFF' && bytes[1] == '\xD8' && bytes[2] == '\xFF';
-}
-
 // Every FITS file starts with the card "SIMPLE  =".
 bool is_fits_signature(std::string_view bytes) { return bytes.substr(0, 9) == "SIMPLE  ="; }
 
@@ -210,16 +201,10 @@ void check_fits_length(const fs::path& path) {
   }
 }
 
-struct Region {
-  int left = 0;
-  int top = 0;
-  int width = 0;
-  int height = 0;
-};
-
 // The region read_image() returns from a width x height image: all of it, or the centred
 // crop (offsets rounded down when the margins are odd).
-Region centred_region(const fs::path& path, const ReadOptions& options, int width, int height) {
+PixelRegion centred_region(const fs::path& path, const ReadOptions& options, int width,
+                           int height) {
   if (options.max_pixels > 0 && static_cast<std::int64_t>(width) * height > options.max_pixels) {
     throw Error("'" + path.string() + "': image of " + std::to_string(width) + " x " +
                 std::to_string(height) + " pixels is larger than the limit of " +
@@ -248,162 +233,6 @@ void fill_info(ImageInfo* info, int width, int height, int bands, std::string fo
   info->bands = bands;
   info->format = std::move(format);
 }
-
-// ---------------------------------------------------------------------------------------
-// libjpeg-turbo
-//
-// libjpeg reports errors by calling error_exit(), which must not return. C++ exceptions
-// must not unwind through libjpeg's C frames, so error_exit() longjmps back to
-// jpeg_guarded(), which turns the jump into a `false` result; the caller then throws.
-// longjmp skips destructors, so nothing between setjmp and the libjpeg calls (the lambdas
-// passed to jpeg_guarded) may own memory: buffers are allocated outside, before the call.
-
-struct JpegErrors {
-  jpeg_error_mgr manager;  // first member: libjpeg only sees a pointer to this
-  std::jmp_buf jump;
-  char message[JMSG_LENGTH_MAX] = "";
-};
-
-[[noreturn]] void jpeg_fail(j_common_ptr cinfo) {
-  auto* errors = reinterpret_cast<JpegErrors*>(cinfo->err);
-  (*cinfo->err->format_message)(cinfo, errors->message);
-  std::longjmp(errors->jump, 1);
-}
-
-// libjpeg calls this for warnings (level -1) and trace messages (level >= 0). A warning
-// means corrupt or truncated data ("Premature end of JPEG file", "Corrupt JPEG data: ..."),
-// after which libjpeg goes on and returns grey or smeared pixels: treat it as an error.
-void jpeg_message(j_common_ptr cinfo, int level) {
-  if (level < 0) jpeg_fail(cinfo);
-}
-
-JpegErrors* install_errors(JpegErrors& errors) {
-  jpeg_std_error(&errors.manager);
-  errors.manager.error_exit = jpeg_fail;
-  errors.manager.emit_message = jpeg_message;
-  return &errors;
-}
-
-// Runs @p step (libjpeg calls only); false if libjpeg reported an error or a warning.
-template <class Step>
-bool jpeg_guarded(JpegErrors& errors, Step&& step) {
-  if (setjmp(errors.jump) != 0) return false;
-  step();
-  return true;
-}
-
-// A jpeg_decompress_struct that is destroyed with its owner.
-struct JpegDecoder {
-  jpeg_decompress_struct cinfo{};
-  JpegErrors errors;
-  bool created = false;
-
-  JpegDecoder() { cinfo.err = &install_errors(errors)->manager; }
-  ~JpegDecoder() {
-    if (created) jpeg_destroy_decompress(&cinfo);
-  }
-  JpegDecoder(const JpegDecoder&) = delete;
-  JpegDecoder& operator=(const JpegDecoder&) = delete;
-};
-
-Image decode_jpeg(const fs::path& path, const std::vector<std::uint8_t>& bytes,
-                  const ReadOptions& options, ImageInfo* info) {
-  JpegDecoder d;
-  j_decompress_ptr cinfo = &d.cinfo;
-  const auto fail = [&] {
-    return IoError(path, std::string("cannot decode JPEG: ") + d.errors.message);
-  };
-
-  if (!jpeg_guarded(d.errors, [&] {
-        jpeg_create_decompress(cinfo);
-        d.created = true;
-        jpeg_mem_src(cinfo, bytes.data(), static_cast<unsigned long>(bytes.size()));
-        jpeg_read_header(cinfo, TRUE);
-      })) {
-    throw fail();
-  }
-  const int width = static_cast<int>(cinfo->image_width);
-  const int height = static_cast<int>(cinfo->image_height);
-  fill_info(info, width, height, cinfo->num_components, "jpeg");
-  const Region region = centred_region(path, options, width, height);
-
-  // Decode as stored: grey stays 1 band and CMYK 4 (libjpeg's defaults); only YCbCr
-  // becomes RGB. Default IDCT (JDCT_ISLOW) and fancy upsampling, as Pillow and libvips.
-  // Columns: libjpeg decodes whole iMCU columns (8 or 16 pixels), so jpeg_crop_scanline()
-  // moves the left edge down to one and we cut the extra columns below. The fancy
-  // upsampling treats the edges of a cropped row as image edges, which changes the
-  // chroma of the outermost pixel on each side (see libjpeg.txt, "Decompressing partial
-  // scanlines"); asking for one more pixel on each side keeps the crop identical to the
-  // same region of a full decode.
-  JDIMENSION decoded_left = 0;
-  if (!jpeg_guarded(d.errors, [&] {
-        jpeg_start_decompress(cinfo);
-        if (region.width < width) {
-          decoded_left = static_cast<JDIMENSION>(std::max(region.left - 1, 0));
-          auto decoded_width =
-              static_cast<JDIMENSION>(std::min(region.left + region.width + 1, width)) -
-              decoded_left;
-          jpeg_crop_scanline(cinfo, &decoded_left, &decoded_width);
-        }
-      })) {
-    throw fail();
-  }
-
-  const int bands = cinfo->output_components;
-  const std::size_t out_row = static_cast<std::size_t>(region.width) * bands;
-  const std::size_t skip_bytes =
-      static_cast<std::size_t>(region.left - static_cast<int>(decoded_left)) * bands;
-  Image out(region.width, region.height, bands);
-  std::uint8_t* const out_pixels = out.pixels.data();
-  // Rows go straight into the image when they are exactly its rows; otherwise through
-  // `row`, from which the crop's columns are copied. (A copy costs about 10 % of a 424 x
-  // 424 decode, so the whole-image case avoids it.)
-  const bool direct =
-      skip_bytes == 0 && cinfo->output_width == static_cast<JDIMENSION>(region.width);
-  std::vector<std::uint8_t> row(static_cast<std::size_t>(cinfo->output_width) * bands);
-  JSAMPROW row_pointer = row.data();
-
-  if (!jpeg_guarded(d.errors, [&] {
-        // Rows above the crop are entropy-decoded only (no IDCT, no colour conversion).
-        if (region.top > 0) jpeg_skip_scanlines(cinfo, static_cast<JDIMENSION>(region.top));
-        for (int y = 0; y < region.height; ++y) {
-          JSAMPROW out_row_start = out_pixels + static_cast<std::size_t>(y) * out_row;
-          if (direct) {
-            jpeg_read_scanlines(cinfo, &out_row_start, 1);
-          } else {
-            jpeg_read_scanlines(cinfo, &row_pointer, 1);
-            std::memcpy(out_row_start, row.data() + skip_bytes, out_row);
-          }
-        }
-        // The rows below the crop still have to be read, so that a truncated or corrupt
-        // end of the file is reported rather than silently ignored. Skip all but the last:
-        // skipping to the very end would mark the file complete without reading it.
-        const JDIMENSION remaining = cinfo->output_height - cinfo->output_scanline;
-        if (remaining > 1) jpeg_skip_scanlines(cinfo, remaining - 1);
-        if (remaining > 0) jpeg_read_scanlines(cinfo, &row_pointer, 1);
-        jpeg_finish_decompress(cinfo);
-      })) {
-    throw fail();
-  }
-  return out;
-}
-
-// A jpeg_compress_struct that is destroyed with its owner, with its in-memory output.
-struct JpegEncoder {
-  jpeg_compress_struct cinfo{};
-  JpegErrors errors;
-  bool created = false;
-  unsigned char* buffer = nullptr;  // malloc'ed by jpeg_mem_dest, ours to free
-  unsigned long size = 0;
-
-  JpegEncoder() { cinfo.err = &install_errors(errors)->manager; }
-  ~JpegEncoder() {
-    if (created) jpeg_destroy_compress(&cinfo);
-    std::free(buffer);
-  }
-  JpegEncoder(const JpegEncoder&) = delete;
-  JpegEncoder& operator=(const JpegEncoder&) = delete;
-};
 
 // ---------------------------------------------------------------------------------------
 // libvips reader (everything but JPEG)
@@ -485,7 +314,7 @@ Image read_with_vips(const fs::path& path, std::string_view signature, const Rea
     throw IoError(path, "cannot decode image: " + vips_reason(e));
   }
   fill_info(info, image.width(), image.height(), image.bands(), format_of(image));
-  const Region r = centred_region(path, options, image.width(), image.height());
+  const PixelRegion r = centred_region(path, options, image.width(), image.height());
   if (image.format() != VIPS_FORMAT_UCHAR && !(options.asinh_softening > 0)) {
     throw Error("read_image: asinh_softening " + std::to_string(options.asinh_softening) +
                 " is not positive");
@@ -523,7 +352,12 @@ Image read_image(const fs::path& path, const ReadOptions& options, ImageInfo* in
       throw IoError(path, std::string("cannot read: ") + std::strerror(errno));
     if (is_jpeg_signature(signature)) jpeg = read_all(path, file.get());
   }
-  if (is_jpeg_signature(signature)) return decode_jpeg(path, jpeg, options, info);
+  if (is_jpeg_signature(signature)) {
+    return decode_jpeg(path, jpeg, [&](int width, int height, int bands) {
+      fill_info(info, width, height, bands, "jpeg");
+      return centred_region(path, options, width, height);
+    });
+  }
   return read_with_vips(path, signature, options, info);
 }
 
@@ -569,37 +403,7 @@ std::vector<std::uint8_t> encode_jpeg(const Image& image, int quality) {
                 std::to_string(image.bands));
   }
 
-  JpegEncoder e;
-  j_compress_ptr cinfo = &e.cinfo;
-  const std::size_t row_bytes = static_cast<std::size_t>(image.width) * image.bands;
-  auto* const pixels = const_cast<std::uint8_t*>(image.pixels.data());  // libjpeg only reads them
-  const bool ok = jpeg_guarded(e.errors, [&] {
-    jpeg_create_compress(cinfo);
-    e.created = true;
-    jpeg_mem_dest(cinfo, &e.buffer, &e.size);
-    cinfo->image_width = static_cast<JDIMENSION>(image.width);
-    cinfo->image_height = static_cast<JDIMENSION>(image.height);
-    cinfo->input_components = image.bands;
-    cinfo->in_color_space = image.bands == 1 ? JCS_GRAYSCALE : JCS_RGB;
-    jpeg_set_defaults(cinfo);
-    jpeg_set_quality(cinfo, quality, TRUE);
-    // The same files libvips' jpegsave wrote before (Q, default subsampling "auto"):
-    // 4:2:0 chroma below quality 90, none from 90 up.
-    if (quality >= 90) {
-      for (int c = 0; c < cinfo->num_components; ++c) {
-        cinfo->comp_info[c].h_samp_factor = 1;
-        cinfo->comp_info[c].v_samp_factor = 1;
-      }
-    }
-    jpeg_start_compress(cinfo, TRUE);
-    while (cinfo->next_scanline < cinfo->image_height) {
-      JSAMPROW row = pixels + cinfo->next_scanline * row_bytes;
-      jpeg_write_scanlines(cinfo, &row, 1);
-    }
-    jpeg_finish_compress(cinfo);
-  });
-  if (!ok) throw Error(std::string("cannot encode image as JPEG: ") + e.errors.message);
-  return std::vector<std::uint8_t>(e.buffer, e.buffer + e.size);
+  return compress_jpeg(image, quality);
 }
 
 void write_jpeg(const Image& image, const fs::path& path, int quality) {

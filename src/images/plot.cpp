@@ -165,6 +165,154 @@ std::string text_lines(const std::vector<std::string>& lines, double x, double y
   return out.str();
 }
 
+// The values a heatmap draws white (lo) and darkest blue (hi).
+struct ColourRange {
+  double lo = 0, hi = 1;
+};
+
+ColourRange colour_range(const Eigen::MatrixXd& values, const HeatmapOptions& options) {
+  double lo = options.min, hi = options.max;
+  double smallest = std::numeric_limits<double>::infinity(), largest = -smallest;
+  for (Eigen::Index i = 0; i < values.size(); ++i) {
+    const double v = values.data()[i];
+    if (std::isfinite(v)) smallest = std::min(smallest, v), largest = std::max(largest, v);
+  }
+  if (!std::isfinite(smallest)) smallest = 0, largest = 1;  // all missing
+  if (std::isnan(lo)) lo = std::min(0.0, smallest);
+  if (std::isnan(hi)) hi = largest;
+  if (!(hi > lo)) hi = lo + 1;
+  return {lo, hi};
+}
+
+constexpr double kHeatmapFont = 13;                      // names of rows and columns
+constexpr double kHeatmapAdvance = 0.58 * kHeatmapFont;  // DejaVu Sans' mean advance
+constexpr double kColourBarWidth = 18;
+
+// Where the parts of a heatmap go: names wrapped to lines, the cell size, the grid.
+struct HeatmapLayout {
+  std::vector<std::vector<std::string>> row_lines, column_lines;
+  std::size_t column_rows = 2;  // lines of the longest column name
+  double cell = 1;              // side of a cell
+  double column_font = kHeatmapFont;
+  double grid_w = 0, grid_h = 0;  // size of the grid
+  double x0 = 0, y0 = 0;          // its top left corner
+  double shift = 0;               // how far the grid (and the title) moved down
+};
+
+HeatmapLayout heatmap_layout(int width, int height, const std::string& title,
+                             const std::vector<std::string>& row_names,
+                             const std::vector<std::string>& column_names) {
+  const auto rows = static_cast<int>(row_names.size()),
+             cols = static_cast<int>(column_names.size());
+  HeatmapLayout l;
+  std::size_t row_chars = 0;
+  for (const auto& n : row_names)
+    l.row_lines.push_back(wrap(n, 16)),
+        row_chars = std::max(row_chars, longest(l.row_lines.back()));
+  const double left = 44 + kHeatmapAdvance * static_cast<double>(row_chars) + 10;
+  const double right = 100;
+  const double top = 46 + 17 * static_cast<double>(std::count(title.begin(), title.end(), '\n'));
+  // Column names wrap to the cell width, so the cell size and the lines under the grid
+  // depend on each other: start from two lines, wrap, and size the cells again.
+  std::size_t column_chars = 1;
+  double bottom = 0;
+  for (int pass = 0; pass < 2; ++pass) {
+    bottom = 14 + kHeatmapFont * 1.2 * static_cast<double>(l.column_rows) + 40;
+    l.cell = std::max(1.0, std::min((width - left - right) / cols, (height - top - bottom) / rows));
+    const auto chars = static_cast<std::size_t>(std::max(4.0, l.cell * 0.95 / kHeatmapAdvance));
+    l.column_lines.clear();
+    l.column_rows = 1;
+    column_chars = 1;
+    for (const auto& n : column_names) {
+      l.column_lines.push_back(wrap(n, chars));
+      l.column_rows = std::max(l.column_rows, l.column_lines.back().size());
+      column_chars = std::max(column_chars, longest(l.column_lines.back()));
+    }
+  }
+  // Words longer than a cell get a smaller font rather than running into their neighbours.
+  l.column_font =
+      std::clamp(l.cell * 0.95 / (0.58 * static_cast<double>(column_chars)), 8.0, kHeatmapFont);
+  l.grid_w = l.cell * cols, l.grid_h = l.cell * rows;
+  // The grid centred in the space left; the title moves down with it.
+  l.x0 = left + (width - left - right - l.grid_w) / 2;
+  l.shift = std::max(0.0, (height - top - bottom - l.grid_h) / 2), l.y0 = top + l.shift;
+  return l;
+}
+
+// The cells with their values, and the row names beside them.
+void draw_cells(std::ostream& out, const HeatmapLayout& l, const Eigen::MatrixXd& values,
+                const ColourRange& range, const HeatmapOptions& options) {
+  const double cell = l.cell;
+  // Cell text as large as fits (DejaVu Sans digits are 0.64 em wide).
+  auto cell_font = [&](const std::string& text) {
+    const double fits =
+        cell * 0.85 / (0.64 * std::max<double>(1, static_cast<double>(text.size())));
+    return std::clamp(std::min(cell / 4.2, fits), 7.0, 16.0);
+  };
+  for (int r = 0; r < values.rows(); ++r) {
+    for (int c = 0; c < values.cols(); ++c) {
+      const double v = values(r, c), x = l.x0 + cell * c, y = l.y0 + cell * r;
+      bool dark = false;
+      const bool missing = std::isnan(v);
+      const std::string fill =
+          missing ? "#e6e6e6" : blues((v - range.lo) / (range.hi - range.lo), &dark);
+      out << "<rect x='" << x << "' y='" << y << "' width='" << cell << "' height='" << cell
+          << "' fill='" << fill << "' stroke='white' stroke-width='1.5'/>\n";
+      const std::string text = missing ? options.missing_text : fixed(v, options.decimals);
+      out << text_lines({text}, x + cell / 2, y + cell / 2, "middle", cell_font(text),
+                        missing ? "#777"
+                        : dark  ? "white"
+                                : "#111");
+    }
+    out << text_lines(l.row_lines[static_cast<std::size_t>(r)], l.x0 - 8, l.y0 + cell * (r + 0.5),
+                      "end", kHeatmapFont);
+  }
+}
+
+// The column names under the grid and the axis labels.
+void draw_axes(std::ostream& out, const HeatmapLayout& l, const PlotLabels& labels) {
+  for (std::size_t c = 0; c < l.column_lines.size(); ++c) {
+    const auto& lines = l.column_lines[c];
+    const double block = l.column_font * 1.2 * static_cast<double>(lines.size());
+    out << text_lines(lines, l.x0 + l.cell * (static_cast<int>(c) + 0.5),
+                      l.y0 + l.grid_h + 10 + block / 2, "middle", l.column_font);
+  }
+  out << "<text x='" << l.x0 + l.grid_w / 2 << "' y='"
+      << l.y0 + l.grid_h + 14 + kHeatmapFont * 1.2 * static_cast<double>(l.column_rows) + 22
+      << "' text-anchor='middle' font-size='14' font-weight='bold'>" << escape(labels.x_label)
+      << "</text>\n";
+  out << "<text transform='translate(20," << l.y0 + l.grid_h / 2
+      << ") rotate(-90)' text-anchor='middle' font-size='14' font-weight='bold'>"
+      << escape(labels.y_label) << "</text>\n";
+}
+
+// The colour bar: a gradient through the scale's stops, with ticks inside [lo, hi].
+void draw_colour_bar(std::ostream& out, const HeatmapLayout& l, const ColourRange& range,
+                     const std::string& colour_label) {
+  const double lo = range.lo, hi = range.hi;
+  const double bx = l.x0 + l.grid_w + 24;
+  out << "<defs><linearGradient id='heatmap-scale' x1='0' y1='1' x2='0' y2='0'>";
+  for (int i = 0; i <= 8; ++i)
+    out << "<stop offset='" << i / 8.0 << "' stop-color='" << blues(i / 8.0) << "'/>";
+  out << "</linearGradient></defs>\n";
+  out << "<rect x='" << bx << "' y='" << l.y0 << "' width='" << kColourBarWidth << "' height='"
+      << l.grid_h << "' fill='url(#heatmap-scale)' stroke='#555' stroke-width='0.8'/>\n";
+  double tick_lo = lo, tick_hi = hi;
+  for (const double t : nice_ticks(tick_lo, tick_hi, 5)) {
+    if (t < lo - 1e-9 * (hi - lo) || t > hi + 1e-9 * (hi - lo)) continue;
+    const double ty = l.y0 + l.grid_h - (t - lo) / (hi - lo) * l.grid_h;
+    out << "<line x1='" << bx + kColourBarWidth << "' y1='" << ty << "' x2='"
+        << bx + kColourBarWidth + 5 << "' y2='" << ty << "' stroke='#555'/>\n<text x='"
+        << bx + kColourBarWidth + 8 << "' y='" << ty + 4 << "' font-size='12'>" << number(t)
+        << "</text>\n";
+  }
+  if (!colour_label.empty()) {
+    out << "<text transform='translate(" << bx + kColourBarWidth + 50 << "," << l.y0 + l.grid_h / 2
+        << ") rotate(-90)' text-anchor='middle' font-size='13'>" << escape(colour_label)
+        << "</text>\n";
+  }
+}
+
 }  // namespace
 
 LinePlot::LinePlot(PlotLabels labels) : labels_(std::move(labels)) {}
@@ -276,116 +424,16 @@ Heatmap::Heatmap(PlotLabels labels, Eigen::MatrixXd values, std::vector<std::str
 }
 
 std::string Heatmap::svg(int width, int height) const {
-  const auto rows = static_cast<int>(values_.rows()), cols = static_cast<int>(values_.cols());
-  // The colour scale.
-  double lo = options_.min, hi = options_.max;
-  double smallest = std::numeric_limits<double>::infinity(), largest = -smallest;
-  for (Eigen::Index i = 0; i < values_.size(); ++i) {
-    const double v = values_.data()[i];
-    if (std::isfinite(v)) smallest = std::min(smallest, v), largest = std::max(largest, v);
-  }
-  if (!std::isfinite(smallest)) smallest = 0, largest = 1;  // all missing
-  if (std::isnan(lo)) lo = std::min(0.0, smallest);
-  if (std::isnan(hi)) hi = largest;
-  if (!(hi > lo)) hi = lo + 1;
-
-  // Layout: names wrapped to lines; the label widths from DejaVu Sans' mean advance.
-  constexpr double kFont = 13, kAdvance = 0.58 * kFont, kBar = 18;
-  std::vector<std::vector<std::string>> row_lines, column_lines;
-  std::size_t row_chars = 0;
-  for (const auto& n : row_names_)
-    row_lines.push_back(wrap(n, 16)), row_chars = std::max(row_chars, longest(row_lines.back()));
-  const double left = 44 + kAdvance * static_cast<double>(row_chars) + 10;
-  const double right = 100;
-  const double top =
-      46 + 17 * static_cast<double>(std::count(labels_.title.begin(), labels_.title.end(), '\n'));
-  // Column names wrap to the cell width, so the cell size and the lines under the grid
-  // depend on each other: start from two lines, wrap, and size the cells again.
-  std::size_t column_rows = 2, column_chars = 1;
-  double cell = 1, bottom = 0;
-  for (int pass = 0; pass < 2; ++pass) {
-    bottom = 14 + kFont * 1.2 * static_cast<double>(column_rows) + 40;
-    cell = std::max(1.0, std::min((width - left - right) / cols, (height - top - bottom) / rows));
-    const auto chars = static_cast<std::size_t>(std::max(4.0, cell * 0.95 / kAdvance));
-    column_lines.clear();
-    column_rows = 1;
-    column_chars = 1;
-    for (const auto& n : column_names_) {
-      column_lines.push_back(wrap(n, chars));
-      column_rows = std::max(column_rows, column_lines.back().size());
-      column_chars = std::max(column_chars, longest(column_lines.back()));
-    }
-  }
-  // Words longer than a cell get a smaller font rather than running into their neighbours.
-  const double column_font =
-      std::clamp(cell * 0.95 / (0.58 * static_cast<double>(column_chars)), 8.0, kFont);
-  const double grid_w = cell * cols, grid_h = cell * rows;
-  // The grid centred in the space left; the title moves down with it.
-  const double x0 = left + (width - left - right - grid_w) / 2;
-  const double shift = std::max(0.0, (height - top - bottom - grid_h) / 2), y0 = top + shift;
-  // Cell text as large as fits (DejaVu Sans digits are 0.64 em wide).
-  auto cell_font = [&](const std::string& text) {
-    const double fits =
-        cell * 0.85 / (0.64 * std::max<double>(1, static_cast<double>(text.size())));
-    return std::clamp(std::min(cell / 4.2, fits), 7.0, 16.0);
-  };
-
+  const ColourRange range = colour_range(values_, options_);
+  const HeatmapLayout layout =
+      heatmap_layout(width, height, labels_.title, row_names_, column_names_);
   std::ostringstream out;
   out << "<rect x='0' y='0' width='" << width << "' height='" << height << "' fill='white'/>\n";
-  out << "<g transform='translate(0," << shift << ")'>"
-      << title(labels_.title, x0 + grid_w / 2, width) << "</g>\n";
-  for (int r = 0; r < rows; ++r) {
-    for (int c = 0; c < cols; ++c) {
-      const double v = values_(r, c), x = x0 + cell * c, y = y0 + cell * r;
-      bool dark = false;
-      const bool missing = std::isnan(v);
-      const std::string fill = missing ? "#e6e6e6" : blues((v - lo) / (hi - lo), &dark);
-      out << "<rect x='" << x << "' y='" << y << "' width='" << cell << "' height='" << cell
-          << "' fill='" << fill << "' stroke='white' stroke-width='1.5'/>\n";
-      const std::string text = missing ? options_.missing_text : fixed(v, options_.decimals);
-      out << text_lines({text}, x + cell / 2, y + cell / 2, "middle", cell_font(text),
-                        missing ? "#777"
-                        : dark  ? "white"
-                                : "#111");
-    }
-    out << text_lines(row_lines[static_cast<std::size_t>(r)], x0 - 8, y0 + cell * (r + 0.5), "end",
-                      kFont);
-  }
-  for (int c = 0; c < cols; ++c) {
-    const auto& lines = column_lines[static_cast<std::size_t>(c)];
-    const double block = column_font * 1.2 * static_cast<double>(lines.size());
-    out << text_lines(lines, x0 + cell * (c + 0.5), y0 + grid_h + 10 + block / 2, "middle",
-                      column_font);
-  }
-  out << "<text x='" << x0 + grid_w / 2 << "' y='"
-      << y0 + grid_h + 14 + kFont * 1.2 * static_cast<double>(column_rows) + 22
-      << "' text-anchor='middle' font-size='14' font-weight='bold'>" << escape(labels_.x_label)
-      << "</text>\n";
-  out << "<text transform='translate(20," << y0 + grid_h / 2
-      << ") rotate(-90)' text-anchor='middle' font-size='14' font-weight='bold'>"
-      << escape(labels_.y_label) << "</text>\n";
-
-  // The colour bar: a gradient through the scale's stops, with ticks inside [lo, hi].
-  const double bx = x0 + grid_w + 24;
-  out << "<defs><linearGradient id='heatmap-scale' x1='0' y1='1' x2='0' y2='0'>";
-  for (int i = 0; i <= 8; ++i)
-    out << "<stop offset='" << i / 8.0 << "' stop-color='" << blues(i / 8.0) << "'/>";
-  out << "</linearGradient></defs>\n";
-  out << "<rect x='" << bx << "' y='" << y0 << "' width='" << kBar << "' height='" << grid_h
-      << "' fill='url(#heatmap-scale)' stroke='#555' stroke-width='0.8'/>\n";
-  double tick_lo = lo, tick_hi = hi;
-  for (const double t : nice_ticks(tick_lo, tick_hi, 5)) {
-    if (t < lo - 1e-9 * (hi - lo) || t > hi + 1e-9 * (hi - lo)) continue;
-    const double ty = y0 + grid_h - (t - lo) / (hi - lo) * grid_h;
-    out << "<line x1='" << bx + kBar << "' y1='" << ty << "' x2='" << bx + kBar + 5 << "' y2='"
-        << ty << "' stroke='#555'/>\n<text x='" << bx + kBar + 8 << "' y='" << ty + 4
-        << "' font-size='12'>" << number(t) << "</text>\n";
-  }
-  if (!options_.colour_label.empty()) {
-    out << "<text transform='translate(" << bx + kBar + 50 << "," << y0 + grid_h / 2
-        << ") rotate(-90)' text-anchor='middle' font-size='13'>" << escape(options_.colour_label)
-        << "</text>\n";
-  }
+  out << "<g transform='translate(0," << layout.shift << ")'>"
+      << title(labels_.title, layout.x0 + layout.grid_w / 2, width) << "</g>\n";
+  draw_cells(out, layout, values_, range, options_);
+  draw_axes(out, layout, labels_);
+  draw_colour_bar(out, layout, range, options_.colour_label);
   return out.str();
 }
 

@@ -4,7 +4,6 @@
 #include <cctype>
 #include <charconv>
 #include <chrono>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -36,15 +35,6 @@ std::string stamp_of(const PreprocessOptions& o) {
   j["stretch"] = static_cast<int>(o.read.stretch);
   j["asinh_softening"] = o.read.asinh_softening;
   return j.dump();
-}
-
-std::string read_stamp(const fs::path& file) {
-  std::error_code ec;
-  if (!fs::is_regular_file(file, ec)) return {};
-  std::ifstream in(file);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 bool is_up_to_date(const fs::path& input, const fs::path& output) {
@@ -177,19 +167,14 @@ void Preprocessor::process_file(const fs::path& input, const fs::path& output) c
 PreprocessReport Preprocessor::run(const std::vector<fs::path>& inputs,
                                    const fs::path& output_dir) const {
   const auto start = std::chrono::steady_clock::now();
-  std::error_code ec;
-  fs::create_directories(output_dir, ec);
-  if (ec || !fs::is_directory(output_dir))
-    throw IoError(output_dir, "cannot create output folder: " + ec.message());
-  remove_abandoned_temporaries_in(output_dir);  // what a killed earlier run was writing
+  prepare_output_folder(output_dir);
 
   // Outputs count as up to date only if the stamp says they were made with these options.
   // A stale stamp is removed before anything is written, so an interrupted run cannot
   // leave new and old outputs under a stamp that vouches for both.
   const fs::path stamp_file = output_dir / kStampName;
   const std::string stamp = stamp_of(options_);
-  const bool same_options = read_stamp(stamp_file) == stamp;
-  if (!same_options) fs::remove(stamp_file, ec);
+  const bool same_options = stamp_matches(stamp_file, stamp);
 
   std::vector<fs::path> mine;
   for (std::size_t k = 0; k < inputs.size(); ++k) {
@@ -216,7 +201,7 @@ PreprocessReport Preprocessor::run(const std::vector<fs::path>& inputs,
           reasons[i] = e.what();
         }
       },
-      options_.progress);
+      options_.on_progress);
 
   for (std::size_t i = 0; i < mine.size(); ++i) {
     if (!reasons[i].empty()) {

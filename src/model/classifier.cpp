@@ -40,9 +40,7 @@ GalaxyClassifier::GalaxyClassifier(VGG16Classifier model, std::vector<std::strin
   model_->eval();
 }
 
-int GalaxyClassifier::image_size() const noexcept {
-  return static_cast<int>(model_->options().image_size());
-}
+int GalaxyClassifier::image_size() const noexcept { return model_->options().image_size(); }
 
 torch::Tensor GalaxyClassifier::probabilities(const torch::Tensor& images, bool tta) {
   torch::NoGradGuard no_grad;

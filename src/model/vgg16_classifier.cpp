@@ -15,6 +15,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -203,7 +204,7 @@ void save_classifier(const VGG16Classifier& model, const std::vector<std::string
   archive.write("format", c10::IValue(std::string(kFormat)));
   archive.write("format_version", c10::IValue(kFormatVersion));
   archive.write("num_classes", c10::IValue(o.num_classes()));
-  archive.write("image_size", c10::IValue(o.image_size()));
+  archive.write("image_size", c10::IValue(static_cast<std::int64_t>(o.image_size())));
   archive.write("freeze_before", c10::IValue(o.freeze_before()));
   archive.write("hidden1", c10::IValue(o.hidden1()));
   archive.write("hidden2", c10::IValue(o.hidden2()));
@@ -227,7 +228,10 @@ LoadedClassifier load_classifier(const std::filesystem::path& file) {
                                        std::to_string(kFormatVersion));
   }
   VGG16ClassifierOptions o(in.integer("num_classes"));
-  o.image_size(in.integer("image_size"))
+  const std::int64_t image_size = in.integer("image_size");  // stored as int64
+  if (image_size < std::numeric_limits<int>::min() || image_size > std::numeric_limits<int>::max())
+    throw in.bad("image_size", std::to_string(image_size) + " is out of range");
+  o.image_size(static_cast<int>(image_size))
       .freeze_before(in.integer("freeze_before"))
       .hidden1(in.integer("hidden1"))
       .hidden2(in.integer("hidden2"))

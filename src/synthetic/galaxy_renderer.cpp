@@ -90,73 +90,89 @@ void add_clumps(const GalaxyModel& m, Rng& rng, Planes& light, double cos_pa, do
   }
 }
 
-}  // namespace
+// The light of the galaxy itself: bulge, disk with its arms and dust lane, companion.
+class GalaxyLight {
+ public:
+  explicit GalaxyLight(const GalaxyModel& m)
+      : m_(m),
+        cos_pa_(std::cos(m.position_angle)),
+        sin_pa_(std::sin(m.position_angle)),
+        bulge_(std::max(m.bulge_flux, 0.0), m.bulge_radius, m.sersic_index, m.bulge_axis_ratio),
+        companion_(std::max(m.companion_flux, 0.0), m.companion_radius, 2.0, 0.8),
+        disk_centre_(m.disk_flux / (2 * kPi * m.disk_scale * m.disk_scale * m.axis_ratio)),
+        winding_(m.arms > 0 ? 1.0 / std::tan(m.pitch_angle) : 0.0) {}
 
-Image render_galaxy(const GalaxyModel& m, std::uint64_t noise_seed, int size) {
-  if (size <= 0) throw Error("render_galaxy: size " + std::to_string(size) + " is not positive");
-  Rng rng(noise_seed);
-  Planes light(size);
-  const double cos_pa = std::cos(m.position_angle);
-  const double sin_pa = std::sin(m.position_angle);
+  double cos_pa() const { return cos_pa_; }
+  double sin_pa() const { return sin_pa_; }
 
-  const Sersic bulge(std::max(m.bulge_flux, 0.0), m.bulge_radius, m.sersic_index,
-                     m.bulge_axis_ratio);
-  const Sersic companion(std::max(m.companion_flux, 0.0), m.companion_radius, 2.0, 0.8);
-  const double disk_centre = m.disk_flux / (2 * kPi * m.disk_scale * m.disk_scale * m.axis_ratio);
-  // Mean of ((1 + cos)/2)^4 over a period, so arms redistribute light rather than add it.
-  const double arm_mean = 35.0 / 128.0;
-  const double winding = m.arms > 0 ? 1.0 / std::tan(m.pitch_angle) : 0.0;
-
-  for (int y = 0; y < size; ++y) {
-    for (int x = 0; x < size; ++x) {
-      const double dx = x - m.x;
-      const double dy = y - m.y;
-      const double u = dx * cos_pa + dy * sin_pa;   // along the major axis
-      const double v = -dx * sin_pa + dy * cos_pa;  // along the minor axis
-      double absorbed = 1.0;
-      if (m.dust_depth > 0) {
-        const double along = std::abs(u) / (3 * m.disk_scale);
-        absorbed = 1.0 - m.dust_depth * std::exp(-0.5 * (v / m.dust_width) * (v / m.dust_width)) *
-                             std::exp(-along * along * along * along);
-      }
-      double bulge_light = m.bulge_flux > 0 ? bulge(u, v) : 0.0;
-      double disk_light = 0.0;
-      if (m.disk_flux > 0) {
-        const double w = v / m.axis_ratio;  // deprojected
-        const double r = std::sqrt(u * u + w * w);
-        disk_light = disk_centre * std::exp(-r / m.disk_scale);
-        if (m.arms > 0 && r > 0) {
-          const double phase =
-              m.arms * (std::atan2(w, u) - winding * std::log(r / m.disk_scale)) - m.arm_phase;
-          const double arm = std::pow(0.5 * (1 + std::cos(phase)), 4) / arm_mean;
-          const double outer =
-              1.0 - std::exp(-(r / (0.8 * m.disk_scale)) * (r / (0.8 * m.disk_scale)));
-          disk_light *= 1.0 + outer * m.arm_contrast * (arm - 1.0);
-        }
-      }
-      bulge_light *=
-          absorbed > 0.5 ? 1.0 : 0.5 + absorbed;  // the lane dims the bulge's near side less
-      disk_light *= absorbed;
-      if (m.companion_flux > 0) {
-        const double cu = (dx - m.companion_dx) * cos_pa + (dy - m.companion_dy) * sin_pa;
-        const double cv = -(dx - m.companion_dx) * sin_pa + (dy - m.companion_dy) * cos_pa;
-        light.add(x, y, m.disk_colour, companion(cv, cu));  // turned by 90 degrees
-      }
-      light.add(x, y, m.bulge_colour, bulge_light);
-      light.add(x, y, m.disk_colour, disk_light);
+  // Adds the light of pixel (@p x, @p y) to @p light.
+  void add_pixel(Planes& light, int x, int y) const {
+    const double dx = x - m_.x;
+    const double dy = y - m_.y;
+    const double u = dx * cos_pa_ + dy * sin_pa_;   // along the major axis
+    const double v = -dx * sin_pa_ + dy * cos_pa_;  // along the minor axis
+    const double absorbed = transmitted(u, v);
+    double bulge_light = m_.bulge_flux > 0 ? bulge_(u, v) : 0.0;
+    double disk_light = m_.disk_flux > 0 ? disk(u, v) : 0.0;
+    bulge_light *=
+        absorbed > 0.5 ? 1.0 : 0.5 + absorbed;  // the lane dims the bulge's near side less
+    disk_light *= absorbed;
+    if (m_.companion_flux > 0) {
+      const double cu = (dx - m_.companion_dx) * cos_pa_ + (dy - m_.companion_dy) * sin_pa_;
+      const double cv = -(dx - m_.companion_dx) * sin_pa_ + (dy - m_.companion_dy) * cos_pa_;
+      light.add(x, y, m_.disk_colour, companion_(cv, cu));  // turned by 90 degrees
     }
+    light.add(x, y, m_.bulge_colour, bulge_light);
+    light.add(x, y, m_.disk_colour, disk_light);
   }
-  if (m.arms > 0) add_clumps(m, rng, light, cos_pa, sin_pa);
+
+ private:
+  // The fraction of light the dust lane lets through at (u, v).
+  double transmitted(double u, double v) const {
+    if (!(m_.dust_depth > 0)) return 1.0;
+    const double along = std::abs(u) / (3 * m_.disk_scale);
+    return 1.0 - m_.dust_depth * std::exp(-0.5 * (v / m_.dust_width) * (v / m_.dust_width)) *
+                     std::exp(-along * along * along * along);
+  }
+
+  // The exponential disk at (u, v), with its spiral arms.
+  double disk(double u, double v) const {
+    const double w = v / m_.axis_ratio;  // deprojected
+    const double r = std::sqrt(u * u + w * w);
+    double light = disk_centre_ * std::exp(-r / m_.disk_scale);
+    if (m_.arms > 0 && r > 0) {
+      const double phase =
+          m_.arms * (std::atan2(w, u) - winding_ * std::log(r / m_.disk_scale)) - m_.arm_phase;
+      const double arm = std::pow(0.5 * (1 + std::cos(phase)), 4) / kArmMean;
+      const double outer =
+          1.0 - std::exp(-(r / (0.8 * m_.disk_scale)) * (r / (0.8 * m_.disk_scale)));
+      light *= 1.0 + outer * m_.arm_contrast * (arm - 1.0);
+    }
+    return light;
+  }
+
+  // Mean of ((1 + cos)/2)^4 over a period, so arms redistribute light rather than add it.
+  static constexpr double kArmMean = 35.0 / 128.0;
+
+  const GalaxyModel& m_;
+  double cos_pa_, sin_pa_;
+  Sersic bulge_, companion_;
+  double disk_centre_, winding_;
+};
+
+// Foreground stars as points (before the blur).
+void add_stars(const GalaxyModel& m, Planes& light) {
   for (const auto& s : m.stars) {
     const int xi = static_cast<int>(std::lround(s.x));
     const int yi = static_cast<int>(std::lround(s.y));
-    if (xi >= 0 && yi >= 0 && xi < size && yi < size) light.add(xi, yi, s.colour, s.flux);
+    if (xi >= 0 && yi >= 0 && xi < light.size && yi < light.size)
+      light.add(xi, yi, s.colour, s.flux);
   }
+}
 
-  // The telescope and atmosphere blur everything alike.
-  for (auto& band : light.band) blur(band, size, m.psf_sigma);
-
-  // Bright stars also have a wide halo of scattered light.
+// Bright stars also have a wide halo of scattered light.
+void add_star_halos(const GalaxyModel& m, Planes& light) {
+  const int size = light.size;
   for (const auto& s : m.stars) {
     const double halo = 6 * m.psf_sigma;
     const double peak = 0.08 * s.flux / (2 * kPi * halo * halo);
@@ -171,21 +187,26 @@ Image render_galaxy(const GalaxyModel& m, std::uint64_t noise_seed, int size) {
       }
     }
   }
-  if (m.trail_flux > 0) {  // a satellite crossing the field through its centre
-    const double nx = -std::sin(m.trail_angle), ny = std::cos(m.trail_angle);
-    for (int y = 0; y < size; ++y) {
-      for (int x = 0; x < size; ++x) {
-        const double d = (x - size / 2.0) * nx + (y - size / 2.0) * ny;
-        if (std::abs(d) < 5 * m.psf_sigma) {
-          light.add(x, y, {1, 1, 1},
-                    m.trail_flux * std::exp(-0.5 * d * d / (m.psf_sigma * m.psf_sigma)));
-        }
+}
+
+// A satellite crossing the field through its centre.
+void add_trail(const GalaxyModel& m, Planes& light) {
+  const int size = light.size;
+  const double nx = -std::sin(m.trail_angle), ny = std::cos(m.trail_angle);
+  for (int y = 0; y < size; ++y) {
+    for (int x = 0; x < size; ++x) {
+      const double d = (x - size / 2.0) * nx + (y - size / 2.0) * ny;
+      if (std::abs(d) < 5 * m.psf_sigma) {
+        light.add(x, y, {1, 1, 1},
+                  m.trail_flux * std::exp(-0.5 * d * d / (m.psf_sigma * m.psf_sigma)));
       }
     }
   }
+}
 
-  // Sky and photon noise, then the asinh stretch of survey colour images.
-  Image out(size, size, 3);
+// Sky and photon noise, then the asinh stretch of survey colour images.
+Image expose(const GalaxyModel& m, const Planes& light, Rng& rng) {
+  Image out(light.size, light.size, 3);
   const double norm = 255.0 / std::asinh(m.stretch_max / m.stretch_softening);
   for (std::size_t i = 0; i < light.band[0].size(); ++i) {
     for (int c = 0; c < 3; ++c) {
@@ -197,6 +218,27 @@ Image render_galaxy(const GalaxyModel& m, std::uint64_t noise_seed, int size) {
     }
   }
   return out;
+}
+
+}  // namespace
+
+Image render_galaxy(const GalaxyModel& m, std::uint64_t noise_seed, int size) {
+  if (size <= 0) throw Error("render_galaxy: size " + std::to_string(size) + " is not positive");
+  Rng rng(noise_seed);
+  Planes light(size);
+  const GalaxyLight galaxy(m);
+  for (int y = 0; y < size; ++y) {
+    for (int x = 0; x < size; ++x) galaxy.add_pixel(light, x, y);
+  }
+  if (m.arms > 0) add_clumps(m, rng, light, galaxy.cos_pa(), galaxy.sin_pa());
+  add_stars(m, light);
+
+  // The telescope and atmosphere blur everything alike.
+  for (auto& band : light.band) blur(band, size, m.psf_sigma);
+
+  add_star_halos(m, light);
+  if (m.trail_flux > 0) add_trail(m, light);
+  return expose(m, light, rng);
 }
 
 }  // namespace galaxyzoo

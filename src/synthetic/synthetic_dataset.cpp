@@ -106,7 +106,7 @@ void SyntheticDataset::write(const std::filesystem::path& root) const {
         write_jpeg(render(i), image_dir / (std::to_string(galaxies_[i].id) + ".jpg"),
                    options_.jpeg_quality);
       },
-      options_.progress);
+      options_.on_progress);
 
   write_vote_table(staging.path() / "training_solutions_rev1.csv", votes());
   std::string truth = "GalaxyID,kind,intended_class\n";

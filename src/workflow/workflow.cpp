@@ -5,14 +5,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <utility>
 
 #include "galaxyzoo/core/atomic_output.hpp"
 #include "galaxyzoo/core/error.hpp"
 #include "galaxyzoo/core/stop_request.hpp"
+#include "galaxyzoo/core/text_file.hpp"
 
 namespace fs = std::filesystem;
 
@@ -65,13 +64,12 @@ struct Record {
 
 Record read_record(const fs::path& file) {
   Record record;
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return record;
-  std::stringstream text;
-  text << in.rdbuf();
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) return record;
+  const std::string text = read_text_file(file, "workflow step record");
   nlohmann::json json;
   try {
-    json = nlohmann::json::parse(text.str());
+    json = nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {
     throw InputError(file, 0, "",
                      std::string("not a workflow step record (") + e.what() +
@@ -129,6 +127,51 @@ void write_record(const fs::path& file, const WorkflowStep& step, const std::str
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Skips @p step if its record is complete with @p report's fingerprint, else runs it
+// (resuming when the record is a started one with that fingerprint, cleaning first when
+// the fingerprint differs); returns @p report filled in.
+StepReport run_or_skip(const WorkflowStep& step, StepReport report,
+                       const WorkflowOptions& options) {
+  const fs::path record_file = options.record_dir / (step.name + ".json");
+  const Record record = read_record(record_file);
+  const bool same_inputs = record.exists && record.fingerprint == report.fingerprint;
+  if (same_inputs && record.complete) {
+    report.status = StepStatus::skipped;
+    report.total_seconds = record.seconds;
+    report.summary = record.summary;
+    report.details = record.details;
+    return report;
+  }
+  // Clean before the "started" record is written: a kill in between leaves the old
+  // record, and the next run cleans again.
+  if (!same_inputs && step.clean) step.clean();
+  std::error_code ec;
+  fs::create_directories(options.record_dir, ec);
+  if (ec) throw IoError(options.record_dir, ec.message());
+  const double before = same_inputs ? record.seconds : 0.0;
+  if (!same_inputs) write_record(record_file, step, report.fingerprint, false, 0.0, "", "");
+  if (options.on_start) options.on_start(step, same_inputs);
+
+  const auto start = std::chrono::steady_clock::now();
+  StepOutcome outcome;
+  try {
+    outcome = step.run();
+  } catch (...) {
+    // Keep the time spent, so the summary stays honest after a resume.
+    write_record(record_file, step, report.fingerprint, false, before + seconds_since(start), "",
+                 "");
+    throw;
+  }
+  report.seconds = seconds_since(start);
+  report.total_seconds = before + report.seconds;
+  report.summary = outcome.summary;
+  report.details = outcome.details;
+  report.status = outcome.finished ? StepStatus::ran : StepStatus::interrupted;
+  write_record(record_file, step, report.fingerprint, outcome.finished, report.total_seconds,
+               outcome.summary, outcome.details);
+  return report;
 }
 
 }  // namespace
@@ -234,54 +277,13 @@ std::vector<StepReport> Workflow::run() {
     StepReport report;
     report.name = step.name;
     report.fingerprint = fingerprint(step.name);
-    if (stopped || stop_requested()) {
-      stopped = true;
-      reports.push_back(report);
-      if (options_.on_step) options_.on_step(report);
-      continue;
+    stopped = stopped || stop_requested();
+    if (!stopped) {
+      report = run_or_skip(step, std::move(report), options_);
+      stopped = report.status == StepStatus::interrupted;
     }
-    const fs::path record_file = options_.record_dir / (step.name + ".json");
-    const Record record = read_record(record_file);
-    const bool same_inputs = record.exists && record.fingerprint == report.fingerprint;
-    if (same_inputs && record.complete) {
-      report.status = StepStatus::skipped;
-      report.total_seconds = record.seconds;
-      report.summary = record.summary;
-      report.details = record.details;
-      reports.push_back(report);
-      if (options_.on_step) options_.on_step(report);
-      continue;
-    }
-    // Clean before the "started" record is written: a kill in between leaves the old
-    // record, and the next run cleans again.
-    if (!same_inputs && step.clean) step.clean();
-    std::error_code ec;
-    fs::create_directories(options_.record_dir, ec);
-    if (ec) throw IoError(options_.record_dir, ec.message());
-    const double before = same_inputs ? record.seconds : 0.0;
-    if (!same_inputs) write_record(record_file, step, report.fingerprint, false, 0.0, "", "");
-    if (options_.on_start) options_.on_start(step, same_inputs);
-
-    const auto start = std::chrono::steady_clock::now();
-    StepOutcome outcome;
-    try {
-      outcome = step.run();
-    } catch (...) {
-      // Keep the time spent, so the summary stays honest after a resume.
-      write_record(record_file, step, report.fingerprint, false, before + seconds_since(start), "",
-                   "");
-      throw;
-    }
-    report.seconds = seconds_since(start);
-    report.total_seconds = before + report.seconds;
-    report.summary = outcome.summary;
-    report.details = outcome.details;
-    report.status = outcome.finished ? StepStatus::ran : StepStatus::interrupted;
-    write_record(record_file, step, report.fingerprint, outcome.finished, report.total_seconds,
-                 outcome.summary, outcome.details);
     reports.push_back(report);
     if (options_.on_step) options_.on_step(report);
-    if (!outcome.finished) stopped = true;
   }
   finished_ = !stopped;
   return reports;

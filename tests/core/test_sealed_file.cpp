@@ -98,6 +98,23 @@ BOOST_AUTO_TEST_CASE(keep_previous_holds_the_replaced_file) {
   BOOST_TEST(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()) == 2);
 }
 
+BOOST_AUTO_TEST_CASE(keep_previous_copies_where_it_cannot_link) {
+  TempDir dir;
+  const fs::path file = dir / "checkpoint.pt";
+  gz::write_sealed_file(file, "one", gz::KeepPrevious::yes);
+  // A folder in the way of the hard link's temporary name: the link fails, as on a file
+  // system without hard links, and the file is copied instead.
+  const fs::path link = gz::previous_copy(file).string() + ".link";
+  fs::create_directories(link / "inside");
+  gz::write_sealed_file(file, "two", gz::KeepPrevious::yes);
+  BOOST_TEST(gz::read_sealed_file(file) == "two");
+  BOOST_TEST(gz::read_sealed_file(gz::previous_copy(file)) == "one");
+  gz::write_sealed_file(file, "three", gz::KeepPrevious::yes);
+  BOOST_TEST(gz::read_sealed_file(gz::previous_copy(file)) == "two");
+  // The copy left no temporary file behind: only the file, its copy and the folder.
+  BOOST_TEST(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()) == 3);
+}
+
 BOOST_AUTO_TEST_CASE(failed_write_keeps_both_copies) {
   TempDir dir;
   const fs::path file = dir / "checkpoint.pt";

@@ -22,7 +22,7 @@ run_checked("${FIXTURE}" "${WORK_DIR}/kaggle" 40 3)
 expect("fixture generation" rc EQUAL 0)
 
 # A stratified split with caps.
-run_checked("${CREATE_DATASET}" --data_path "${WORK_DIR}/kaggle" --output_dir "${WORK_DIR}/out"
+run_checked("${CREATE_DATASET}" --input_dir "${WORK_DIR}/kaggle" --output_dir "${WORK_DIR}/out"
             --max_img 20 20 20 20 20 --stratified --seed 10)
 expect("create_dataset succeeds" rc EQUAL 0)
 string(FIND "${out}" "| class 2 |     20 | class_2_0.jpg to class_2_19.jpg |" pos)
@@ -38,7 +38,7 @@ list(LENGTH manifest n_lines)
 expect("manifest has a header and 100 rows (found ${n_lines})" n_lines EQUAL 101)
 
 # Running again into the same folder is refused and leaves it as it was.
-run_checked("${CREATE_DATASET}" --data_path "${WORK_DIR}/kaggle" --output_dir "${WORK_DIR}/out")
+run_checked("${CREATE_DATASET}" --input_dir "${WORK_DIR}/kaggle" --output_dir "${WORK_DIR}/out")
 expect("second run into a non-empty folder fails" rc EQUAL 1)
 string(FIND "${err}" "not empty" pos)
 expect("error explains the folder is not empty" NOT pos EQUAL -1)
@@ -51,7 +51,7 @@ file(READ "${WORK_DIR}/kaggle/training_solutions_rev1.csv" csv)
 string(REGEX REPLACE "\n100003,[^,]*," "\n100003,abc," csv "${csv}")
 file(WRITE "${WORK_DIR}/bad/training_solutions_rev1.csv" "${csv}")
 file(CREATE_LINK "${WORK_DIR}/kaggle/images_training_rev1" "${WORK_DIR}/bad/images_training_rev1" SYMBOLIC)
-run_checked("${CREATE_DATASET}" --data_path "${WORK_DIR}/bad" --output_dir "${WORK_DIR}/out_bad")
+run_checked("${CREATE_DATASET}" --input_dir "${WORK_DIR}/bad" --output_dir "${WORK_DIR}/out_bad")
 expect("malformed catalogue fails" rc EQUAL 1)
 string(FIND "${err}" "training_solutions_rev1.csv:5: column 'Class1.1': expected a number" pos)
 expect("error names file, line 5 and column Class1.1" NOT pos EQUAL -1)

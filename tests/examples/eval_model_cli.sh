@@ -2,20 +2,16 @@
 # eval_model as a user runs it: a tiny model trained on a rendered data set, evaluated on
 # its test split; the report files must exist and parse, and bad input must fail clearly.
 #   eval_model_cli.sh BIN_DIR WORK_DIR
-set -euo pipefail
-bin=$1
-work=$2
-rm -rf "$work"
-mkdir -p "$work"
-fail() { echo "FAILED: $*" >&2; exit 1; }
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/cli_common.sh" "$@"
 
-"$bin/make_test_dataset" --output "$work/data" --per_class 10 --unlabeled 0 --seed 5 >/dev/null 2>&1
-"$bin/create_dataset" --data_path "$work/data" --output_dir "$work/split" --stratified >/dev/null
+"$bin/make_test_dataset" --output_dir "$work/data" --per_class 10 --unlabeled 0 --seed 5 >/dev/null 2>&1
+"$bin/create_dataset" --input_dir "$work/data" --output_dir "$work/split" --stratified >/dev/null
 "$bin/preprocess_resize" --input_dir "$work/split" --output_dir "$work/pre" >/dev/null 2>&1
-"$bin/train_model" --data "$work/pre" --output_dir "$work/model" --image_size 32 --batch_size 8 \
+"$bin/train_model" --input_dir "$work/pre" --output_dir "$work/model" --image_size 32 --batch_size 8 \
   --epochs 1 >"$work/train.log" 2>&1 || { cat "$work/train.log"; fail "train_model failed"; }
 
-"$bin/eval_model" --model "$work/model/final_vgg16_model.pt" --data "$work/pre" --split test --device cpu \
+"$bin/eval_model" --model "$work/model/final_vgg16_model.pt" --input_dir "$work/pre" --split test --device cpu \
   --batch_size 4 --seed 3 --tta --manifest "$work/split/manifest.csv" --output_dir "$work/results" \
   >"$work/eval.log" 2>&1 || { cat "$work/eval.log"; fail "eval_model failed"; }
 grep -q "macro avg" "$work/eval.log" || fail "no summary table printed"
@@ -52,18 +48,18 @@ EOF
 fi
 
 # The same seed gives the same report.
-"$bin/eval_model" --model "$work/model/final_vgg16_model.pt" --data "$work/pre" --device cpu --batch_size 4 \
+"$bin/eval_model" --model "$work/model/final_vgg16_model.pt" --input_dir "$work/pre" --device cpu --batch_size 4 \
   --seed 3 --tta --manifest "$work/split/manifest.csv" --output_dir "$work/again" >/dev/null 2>&1
 cmp -s "$r/metrics.json" "$work/again/metrics.json" || fail "a second run with the same seed differs"
 
 # Bad input: no images of the split, a missing model.
 mkdir -p "$work/empty"
-if "$bin/eval_model" --model "$work/model/final_vgg16_model.pt" --data "$work/empty" --device cpu \
+if "$bin/eval_model" --model "$work/model/final_vgg16_model.pt" --input_dir "$work/empty" --device cpu \
   --output_dir "$work/none" >/dev/null 2>"$work/empty.log"; then
   fail "an empty test set should fail"
 fi
 grep -q "no test images" "$work/empty.log" || { cat "$work/empty.log"; fail "the error should say there are no test images"; }
-if "$bin/eval_model" --model "$work/missing.pt" --data "$work/pre" --device cpu --output_dir "$work/none" \
+if "$bin/eval_model" --model "$work/missing.pt" --input_dir "$work/pre" --device cpu --output_dir "$work/none" \
   >/dev/null 2>"$work/missing.log"; then
   fail "a missing model should fail"
 fi

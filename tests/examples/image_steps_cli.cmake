@@ -18,12 +18,12 @@ function(expect message)
   endif()
 endfunction()
 
-run("${BIN}/make_test_dataset" --output "${WORK_DIR}/data" --per_class 8 --unlabeled 4 --seed 2)
+run("${BIN}/make_test_dataset" --output_dir "${WORK_DIR}/data" --per_class 8 --unlabeled 4 --seed 2)
 file(GLOB images "${WORK_DIR}/data/images_training_rev1/*.jpg")
 list(LENGTH images n)
 expect("44 images rendered (found ${n})" n EQUAL 44)
 
-run("${BIN}/create_dataset" --data_path "${WORK_DIR}/data" --output_dir "${WORK_DIR}/split" --stratified)
+run("${BIN}/create_dataset" --input_dir "${WORK_DIR}/data" --output_dir "${WORK_DIR}/split" --stratified)
 
 run("${BIN}/preprocess_resize" --input_dir "${WORK_DIR}/split" --output_dir "${WORK_DIR}/pre"
     --num_workers 2 --expected_size 424)

@@ -7,19 +7,15 @@
 #  4. a second run with the same flags skips every step;
 #  5. a changed flag (--num_class_3) re-runs exactly the steps it affects.
 #   run_workflow_cli.sh BIN_DIR WORK_DIR
-set -euo pipefail
-bin=$1
-work=$2
-rm -rf "$work"
-mkdir -p "$work"
-fail() { echo "FAILED: $*" >&2; exit 1; }
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/cli_common.sh" "$@"
 
-"$bin/make_test_dataset" --output "$work/data" --per_class 8 --unlabeled 2 --seed 5 >/dev/null 2>&1
-flags=(--data_path "$work/data" --image_size 32 --epochs 2 --hpo_epochs 2 --trials 2 --batch_size 8
+"$bin/make_test_dataset" --output_dir "$work/data" --per_class 8 --unlabeled 2 --seed 5 >/dev/null 2>&1
+flags=(--input_dir "$work/data" --image_size 32 --epochs 2 --hpo_epochs 2 --trials 2 --batch_size 8
        --num_class_2 6 --num_class_3 6 --num_workers 2)
 
 # 1. Uninterrupted.
-"$bin/run_workflow" "${flags[@]}" --work_dir "$work/a" >"$work/a.log" 2>&1 || { cat "$work/a.log"; fail "first run"; }
+"$bin/run_workflow" "${flags[@]}" --output_dir "$work/a" >"$work/a.log" 2>&1 || { cat "$work/a.log"; fail "first run"; }
 for f in full_galaxy_dataset/manifest.csv preprocessed/train_class_3_4005_proc.jpg \
          hpo/hpo_galaxy_vgg16.db hpo/best_vgg16_hpo_params.txt hpo/best_vgg16_hpo_trial.json hpo/vgg16_hpo_trials.csv \
          hpo/early_stopping_vgg16_model_trial0.pt hpo/early_stopping_vgg16_model_trial1.pt hpo/loss_vgg16_trial1.png \
@@ -52,7 +48,7 @@ grep -q "Test metrics" "$work/a.log" || fail "no final summary"
 
 # 2. The single-step programs, given the same settings, make the same artefacts.
 s="$work/steps"
-"$bin/create_dataset" --data_path "$work/data" --output_dir "$s/full_galaxy_dataset" --seed 10 --stratified >/dev/null
+"$bin/create_dataset" --input_dir "$work/data" --output_dir "$s/full_galaxy_dataset" --seed 10 --stratified >/dev/null
 cmp "$work/a/full_galaxy_dataset/manifest.csv" "$s/full_galaxy_dataset/manifest.csv" || fail "create_dataset differs"
 "$bin/preprocess_resize" --input_dir "$s/full_galaxy_dataset" --output_dir "$s/preprocessed" --num_workers 2 >/dev/null
 for class in 2 3; do
@@ -60,13 +56,13 @@ for class in 2 3; do
 done
 diff -r -x '.galaxyzoo-*' "$work/a/preprocessed" "$s/preprocessed" >/dev/null || fail "preprocess/augment differ"
 # Without --weights the driver trains from scratch with milder jitter and rotations.
-"$bin/train_model" --data "$s/preprocessed" --output_dir "$s/model" --params "$work/a/hpo/best_vgg16_hpo_params.txt" \
+"$bin/train_model" --input_dir "$s/preprocessed" --output_dir "$s/model" --params "$work/a/hpo/best_vgg16_hpo_params.txt" \
   --image_size 32 --epochs 2 --batch_size 8 --seed 10 --num_workers 2 --threads 2 \
   --jitter 0.8 1.2 0.8 1.2 --rotations >"$work/steps_train.log" 2>&1 || { cat "$work/steps_train.log"; fail "train_model"; }
 cmp <(cut -d, -f1-5 "$work/a/model/history_vgg16.csv") <(cut -d, -f1-5 "$s/model/history_vgg16.csv") ||
   fail "train_model's history differs from the driver's"
 cmp "$work/a/model/final_vgg16_model.pt" "$s/model/final_vgg16_model.pt" || fail "train_model's model differs from the driver's"
-"$bin/eval_model" --model "$s/model/final_vgg16_model.pt" --data "$s/preprocessed" --output_dir "$s/evaluation" \
+"$bin/eval_model" --model "$s/model/final_vgg16_model.pt" --input_dir "$s/preprocessed" --output_dir "$s/evaluation" \
   --manifest "$s/full_galaxy_dataset/manifest.csv" --batch_size 8 --seed 10 --num_workers 2 --threads 2 >/dev/null 2>&1 ||
   fail "eval_model"
 cmp "$work/a/evaluation/exp_results.csv" "$s/evaluation/exp_results.csv" || fail "eval_model's exp_results.csv differs"
@@ -77,7 +73,7 @@ cmp <(sed "s#$work/a/##" "$work/a/evaluation/predictions.csv") <(sed "s#$s/##" "
 stops=0
 for attempt in $(seq 80); do
   status=0
-  "$bin/run_workflow" "${flags[@]}" --work_dir "$work/b" --maxwalltime 0.07 >>"$work/b.log" 2>&1 || status=$?
+  "$bin/run_workflow" "${flags[@]}" --output_dir "$work/b" --maxwalltime 0.07 >>"$work/b.log" 2>&1 || status=$?
   if [ "$status" -eq 0 ]; then break; fi
   [ "$status" -eq 3 ] || { tail -30 "$work/b.log"; fail "a run stopped by the wall time should exit 3, got $status"; }
   stops=$((stops + 1))
@@ -100,11 +96,11 @@ done
 echo "wall-time stops survived: $stops"
 
 # 4. Nothing to do.
-"$bin/run_workflow" "${flags[@]}" --work_dir "$work/a" >"$work/again.log" 2>&1 || { cat "$work/again.log"; fail "re-run"; }
+"$bin/run_workflow" "${flags[@]}" --output_dir "$work/a" >"$work/again.log" 2>&1 || { cat "$work/again.log"; fail "re-run"; }
 [ "$(grep -c '\] skipped' "$work/again.log")" -eq 7 ] || { cat "$work/again.log"; fail "a re-run should skip all 7 steps"; }
 
 # 5. A changed flag re-runs the steps downstream of it, and only those.
-"$bin/run_workflow" "${flags[@]:0:14}" --num_class_3 4 --num_workers 2 --work_dir "$work/a" >"$work/changed.log" 2>&1 ||
+"$bin/run_workflow" "${flags[@]:0:14}" --num_class_3 4 --num_workers 2 --output_dir "$work/a" >"$work/changed.log" 2>&1 ||
   { cat "$work/changed.log"; fail "run with a changed flag"; }
 for s in create_dataset preprocess augment_class_2; do
   grep -q "\[$s\] skipped" "$work/changed.log" || { cat "$work/changed.log"; fail "$s should be skipped"; }

@@ -2,19 +2,15 @@
 # train_model and classify as a user runs them, including a SIGTERM in the middle of
 # training (as a batch system's wall-time limit sends) and the resumed run.
 #   train_classify_cli.sh BIN_DIR WORK_DIR
-set -euo pipefail
-bin=$1
-work=$2
-rm -rf "$work"
-mkdir -p "$work"
-fail() { echo "FAILED: $*" >&2; exit 1; }
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/cli_common.sh" "$@"
 
-"$bin/make_test_dataset" --output "$work/data" --per_class 6 --unlabeled 0 --seed 3 >/dev/null 2>&1
-"$bin/create_dataset" --data_path "$work/data" --output_dir "$work/split" --stratified >/dev/null
+"$bin/make_test_dataset" --output_dir "$work/data" --per_class 6 --unlabeled 0 --seed 3 >/dev/null 2>&1
+"$bin/create_dataset" --input_dir "$work/data" --output_dir "$work/split" --stratified >/dev/null
 "$bin/preprocess_resize" --input_dir "$work/split" --output_dir "$work/pre" >/dev/null 2>&1
 
 # A run of many epochs, stopped by SIGTERM once the first checkpoint exists.
-"$bin/train_model" --data "$work/pre" --output_dir "$work/model" --image_size 32 --batch_size 4 \
+"$bin/train_model" --input_dir "$work/pre" --output_dir "$work/model" --image_size 32 --batch_size 4 \
   --epochs 50 --patience 0 >"$work/first.log" 2>&1 &
 pid=$!
 for _ in $(seq 600); do
@@ -30,12 +26,12 @@ wait "$pid" || status=$?
 grep -q -- "--resume" "$work/first.log" || fail "the stopped run should say how to resume"
 
 # Without --resume an existing checkpoint is not overwritten.
-if "$bin/train_model" --data "$work/pre" --output_dir "$work/model" --image_size 32 --epochs 2 >/dev/null 2>"$work/refused.log"; then
+if "$bin/train_model" --input_dir "$work/pre" --output_dir "$work/model" --image_size 32 --epochs 2 >/dev/null 2>"$work/refused.log"; then
   fail "a second run without --resume should refuse to start"
 fi
 grep -q "resume to continue" "$work/refused.log" || fail "the refusal should name --resume"
 
-"$bin/train_model" --data "$work/pre" --output_dir "$work/model" --image_size 32 --batch_size 4 \
+"$bin/train_model" --input_dir "$work/pre" --output_dir "$work/model" --image_size 32 --batch_size 4 \
   --epochs 2 --patience 0 --resume >"$work/second.log" 2>&1 || { cat "$work/second.log"; fail "resumed run failed"; }
 for f in final_vgg16_model.pt loss_vgg16.png history_vgg16.csv; do
   [ -s "$work/model/$f" ] || fail "missing $f"
@@ -43,7 +39,7 @@ done
 [ "$(wc -l <"$work/model/history_vgg16.csv")" -eq 3 ] || fail "history should have a header and 2 epochs"
 
 "$bin/classify" --model "$work/model/final_vgg16_model.pt" --output "$work/pred.csv" --device cpu --tta \
-  --folder "$work/pre" >/dev/null
+  --input_dir "$work/pre" >/dev/null
 rows=$(($(wc -l <"$work/pred.csv") - 1))
 images=$(ls "$work/pre"/*_proc.jpg | wc -l)
 [ "$rows" -eq "$images" ] || fail "classify wrote $rows rows for $images images"

@@ -4,20 +4,16 @@
 # middle of a trial and the run that resumes it, and train_model reading the best
 # parameters it wrote.
 #   vgg16_hpo_cli.sh BIN_DIR WORK_DIR
-set -euo pipefail
-bin=$1
-work=$2
-rm -rf "$work"
-mkdir -p "$work"
-fail() { echo "FAILED: $*" >&2; exit 1; }
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/cli_common.sh" "$@"
 
-"$bin/make_test_dataset" --output "$work/data" --per_class 6 --unlabeled 0 --seed 3 >/dev/null 2>&1
-"$bin/create_dataset" --data_path "$work/data" --output_dir "$work/split" --stratified >/dev/null
+"$bin/make_test_dataset" --output_dir "$work/data" --per_class 6 --unlabeled 0 --seed 3 >/dev/null 2>&1
+"$bin/create_dataset" --input_dir "$work/data" --output_dir "$work/split" --stratified >/dev/null
 "$bin/preprocess_resize" --input_dir "$work/split" --output_dir "$work/pre" >/dev/null 2>&1
 
 epochs=2
 hpo() {
-  "$bin/vgg16_hpo" --data "$work/pre" --output_dir "$work/hpo" --image_size 32 --batch_size 8 --epochs "$epochs" \
+  "$bin/vgg16_hpo" --input_dir "$work/pre" --output_dir "$work/hpo" --image_size 32 --batch_size 8 --epochs "$epochs" \
     --sampler random --seed 4 --num_workers 1 "$@"
 }
 hpo --trials 2 >"$work/first.log" 2>&1 || { cat "$work/first.log"; fail "first search failed"; }
@@ -59,7 +55,7 @@ cmp -s "$out/hpo_galaxy_vgg16.db" "$work/before.db" || fail "the refused run cha
 # and the next run re-runs that trial first, continuing from its checkpoint.
 epochs=3
 # Not through hpo(): $! must be the program itself, not a subshell.
-"$bin/vgg16_hpo" --data "$work/pre" --output_dir "$work/hpo" --image_size 32 --batch_size 8 --epochs 3 \
+"$bin/vgg16_hpo" --input_dir "$work/pre" --output_dir "$work/hpo" --image_size 32 --batch_size 8 --epochs 3 \
   --sampler random --seed 4 --num_workers 1 --trials 4 >"$work/stopped.log" 2>&1 &
 pid=$!
 for _ in $(seq 600); do
@@ -78,7 +74,7 @@ grep -q "This run: 1 complete" "$work/resumed.log" || { cat "$work/resumed.log";
 [ ! -f "$out/checkpoint_vgg16_trial3.pt" ] || fail "a finished trial's checkpoint should be gone"
 
 # train_model takes the best parameters.
-"$bin/train_model" --data "$work/pre" --output_dir "$work/model" --image_size 32 --batch_size 8 --epochs 1 \
+"$bin/train_model" --input_dir "$work/pre" --output_dir "$work/model" --image_size 32 --batch_size 8 --epochs 1 \
   --params "$out/best_vgg16_hpo_params.txt" >"$work/train.log" 2>&1 || { cat "$work/train.log"; fail "train_model --params failed"; }
 best=$(sed -n 's/^lr_head: //p' "$out/best_vgg16_hpo_params.txt")
 used=$(sed -n 's/.*lr_head \([^ ]*\)$/\1/p' "$work/train.log" | head -1)

@@ -211,10 +211,10 @@ check_study() {
 }
 
 # --- Data: a tiny synthetic data set on the normal disk -------------------------------
-run "$logs/make_test_dataset.log" make_test_dataset --output "$work/data" --per_class 6 --unlabeled 0 --seed 3 \
+run "$logs/make_test_dataset.log" make_test_dataset --output_dir "$work/data" --per_class 6 --unlabeled 0 --seed 3 \
   --image_size 128 --num_workers 1
 expect_ok "$logs/make_test_dataset.log" make_test_dataset
-run "$logs/create_dataset.log" create_dataset --data_path "$work/data" --output_dir "$work/split" --stratified
+run "$logs/create_dataset.log" create_dataset --input_dir "$work/data" --output_dir "$work/split" --stratified
 expect_ok "$logs/create_dataset.log" create_dataset
 
 # =====================================================================================
@@ -280,7 +280,7 @@ s2_failures=$failures
 pre "$logs/pre32.log" --output_dir "$work/pre32" --num_workers 1 --crop_then_resize 32
 expect_ok "$logs/pre32.log" "preprocess_resize (32 px)"
 epochs=4
-train_args=(--data "$work/pre32" --image_size 32 --batch_size 4 --epochs "$epochs" --patience 0 --num_workers 1
+train_args=(--input_dir "$work/pre32" --image_size 32 --batch_size 4 --epochs "$epochs" --patience 0 --num_workers 1
             --threads 2 --device cpu --seed 5)
 run "$logs/train_reference.log" train_model "${train_args[@]}" --output_dir "$work/train_reference"
 expect_ok "$logs/train_reference.log" "train_model (reference, uninterrupted)"
@@ -376,7 +376,7 @@ summary+=("2 checkpointing: faults: full disk at a checkpoint, 48 MiB free at a 
 # =====================================================================================
 echo "== 3. vgg16_hpo: full disk under the study database and the per-trial files"
 s3_failures=$failures
-hpo_args=(--data "$work/pre32" --image_size 32 --batch_size 8 --epochs 1 --patience 0 --sampler random --seed 4
+hpo_args=(--input_dir "$work/pre32" --image_size 32 --batch_size 8 --epochs 1 --patience 0 --sampler random --seed 4
           --num_workers 1 --threads 2 --device cpu)
 run "$logs/hpo_reference.log" vgg16_hpo "${hpo_args[@]}" --trials 2 --output_dir "$work/hpo_reference"
 expect_ok "$logs/hpo_reference.log" "vgg16_hpo (reference, 2 trials)"

@@ -47,9 +47,9 @@ script_start=$EPOCHREALTIME
 elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
 usec() { local t=${1:-$EPOCHREALTIME}; echo $((10#${t/./})); }  # an EPOCHREALTIME in microseconds
 
-"$bin/make_test_dataset" --output "$work/data" --per_class 8 --unlabeled 2 --seed 5 >/dev/null 2>&1 ||
+"$bin/make_test_dataset" --output_dir "$work/data" --per_class 8 --unlabeled 2 --seed 5 >/dev/null 2>&1 ||
   fail "make_test_dataset"
-flags=(--data_path "$work/data" --image_size 32 --epochs 2 --hpo_epochs 2 --trials 2 --batch_size 8
+flags=(--input_dir "$work/data" --image_size 32 --epochs 2 --hpo_epochs 2 --trials 2 --batch_size 8
        --num_class_2 6 --num_class_3 6 --num_workers 2)
 
 # Snapshots of the finished steps, and their comparison after a restart.
@@ -125,7 +125,7 @@ PY
 start_run() {
   exec 3> >(while IFS= read -r line; do printf '%s %s\n' "$EPOCHREALTIME" "$line"; done >>"$2")
   logger=$!
-  "$bin/run_workflow" "${flags[@]}" --work_dir "$1" >&3 2>&3 &
+  "$bin/run_workflow" "${flags[@]}" --output_dir "$1" >&3 2>&3 &
   pid=$!
   exec 3>&-
 }

@@ -28,9 +28,9 @@ struct Data {
     gz::Vgg16ObjectiveOptions o;
     o.run.data = dir / "data";
     o.run.output_dir = dir / "out";
-    o.run.image_size = kSize;
-    o.run.batch_size = 6;
-    o.run.num_workers = 1;
+    o.run.loader.image_size = kSize;
+    o.run.loader.batch_size = 6;
+    o.run.loader.num_workers = 1;
     o.run.trainer.epochs = epochs;
     o.run.trainer.patience = 0;
     return o;

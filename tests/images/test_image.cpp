@@ -4,133 +4,22 @@
 #include <galaxyzoo/core/error.hpp>
 #include <galaxyzoo/images/image.hpp>
 
-#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 #include <vips/vips8>
 
-#include <jpeglib.h>  // after <cstdio>: test files with chroma subsamplings libvips cannot write
-
+#include "image_samples.hpp"
 #include "kaggle_fixture.hpp"
 
 namespace gz = galaxyzoo;
-using gz::testing::TempDir;
+using namespace galaxyzoo::testing;
 
 namespace {
-
-gz::Image gradient(int w, int h) {
-  gz::Image img(w, h, 3);
-  for (int y = 0; y < h; ++y) {
-    for (int x = 0; x < w; ++x) {
-      img.at(x, y, 0) = static_cast<std::uint8_t>(x * 255 / (w - 1));
-      img.at(x, y, 1) = static_cast<std::uint8_t>(y * 255 / (h - 1));
-      img.at(x, y, 2) = 128;
-    }
-  }
-  return img;
-}
-
-// Noise: every pixel and every chroma sample different, so a crop that came from the wrong
-// place or a smoothed edge cannot go unnoticed.
-gz::Image noise(int w, int h, int bands, std::uint32_t seed = 1) {
-  gz::Image img(w, h, bands);
-  std::uint32_t state = seed;
-  for (auto& p : img.pixels) {
-    state = state * 1664525u + 1013904223u;
-    p = static_cast<std::uint8_t>(state >> 24);
-  }
-  // A smooth part too, so the JPEG has both high and low frequencies.
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w / 2; ++x)
-      for (int b = 0; b < bands; ++b)
-        img.at(x, y, b) = static_cast<std::uint8_t>((x * 7 + y * 3 + b * 50) & 255);
-  return img;
-}
-
-// The region of @p img from (left, top), cut out pixel by pixel: the reference crop.
-gz::Image cut(const gz::Image& img, int left, int top, int w, int h) {
-  gz::Image out(w, h, img.bands);
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x)
-      for (int b = 0; b < img.bands; ++b) out.at(x, y, b) = img.at(left + x, top + y, b);
-  return out;
-}
-
-gz::Image read_centred(const std::filesystem::path& path, int w, int h,
-                       gz::ImageInfo* info = nullptr) {
-  gz::ReadOptions options;
-  options.crop_width = w;
-  options.crop_height = h;
-  return gz::read_image(path, options, info);
-}
-
-// The centred crop of a full decode, with read_image's rounding (offsets rounded down).
-gz::Image reference_crop(const gz::Image& full, int w, int h) {
-  return cut(full, (full.width - w) / 2, (full.height - h) / 2, w, h);
-}
-
-void vips_ready() {
-  static const bool ok = VIPS_INIT("galaxyzoo-tests") == 0;
-  if (!ok) throw std::runtime_error("cannot initialise libvips");
-}
-
-// A libvips image of @p img (for writing test files in formats galaxyzoo does not write).
-vips::VImage to_vips(const gz::Image& img) {
-  vips_ready();
-  return vips::VImage::new_from_memory(const_cast<std::uint8_t*>(img.pixels.data()),
-                                       img.pixels.size(), img.width, img.height, img.bands,
-                                       VIPS_FORMAT_UCHAR)
-      .copy_memory();
-}
-
-// A JPEG of @p img with luma sampling factors h x v (2 x 1 is 4:2:2, 1 x 2 is 4:4:0),
-// written with libjpeg directly (its default error handler exits: fine in a test).
-void write_jpeg_sampled(const std::filesystem::path& path, const gz::Image& img, int h, int v) {
-  jpeg_compress_struct cinfo{};
-  jpeg_error_mgr errors{};
-  cinfo.err = jpeg_std_error(&errors);
-  jpeg_create_compress(&cinfo);
-  std::FILE* file = std::fopen(path.c_str(), "wb");
-  BOOST_REQUIRE(file != nullptr);
-  jpeg_stdio_dest(&cinfo, file);
-  cinfo.image_width = static_cast<JDIMENSION>(img.width);
-  cinfo.image_height = static_cast<JDIMENSION>(img.height);
-  cinfo.input_components = 3;
-  cinfo.in_color_space = JCS_RGB;
-  jpeg_set_defaults(&cinfo);
-  jpeg_set_quality(&cinfo, 80, TRUE);
-  cinfo.comp_info[0].h_samp_factor = h;
-  cinfo.comp_info[0].v_samp_factor = v;
-  jpeg_start_compress(&cinfo, TRUE);
-  while (cinfo.next_scanline < cinfo.image_height) {
-    JSAMPROW row =
-        const_cast<std::uint8_t*>(img.pixels.data()) + cinfo.next_scanline * img.width * 3;
-    jpeg_write_scanlines(&cinfo, &row, 1);
-  }
-  jpeg_finish_compress(&cinfo);
-  jpeg_destroy_compress(&cinfo);
-  std::fclose(file);
-}
-
-std::string file_bytes(const std::filesystem::path& path) { return gz::testing::read_text(path); }
-
-void expect_io_error(const std::filesystem::path& path, const gz::ReadOptions& options = {},
-                     const std::string& reason = "") {
-  try {
-    gz::read_image(path, options);
-    BOOST_ERROR("no error for " << path);
-  } catch (const gz::IoError& e) {
-    BOOST_TEST(e.path() == path);
-    BOOST_TEST(std::string(e.what()).find("cannot decode") != std::string::npos, e.what());
-    if (!reason.empty())
-      BOOST_TEST(std::string(e.what()).find(reason) != std::string::npos, e.what());
-  }
-}
 
 // A minimal FITS file: one 2880-byte block of 80-character header cards, then the
 // big-endian samples (row 1 of the FITS data first), padded to 2880 bytes.
@@ -184,19 +73,6 @@ BOOST_AUTO_TEST_CASE(png_round_trip_is_exact) {
   BOOST_TEST(back.pixels == img.pixels, boost::test_tools::per_element());
 }
 
-BOOST_AUTO_TEST_CASE(jpeg_round_trip_is_close) {
-  TempDir dir;
-  const auto img = gradient(64, 64);
-  gz::write_jpeg(img, dir / "g.jpg", 95);
-  const auto back = gz::read_image(dir / "g.jpg");
-  BOOST_REQUIRE(back.pixels.size() == img.pixels.size());
-  int worst = 0;
-  for (std::size_t i = 0; i < img.pixels.size(); ++i)
-    worst = std::max(worst, std::abs(img.pixels[i] - back.pixels[i]));
-  BOOST_TEST(worst <= 12);
-  BOOST_TEST(gz::encode_jpeg(img, 95).size() > 100u);
-}
-
 BOOST_AUTO_TEST_CASE(unreadable_files_are_named) {
   TempDir dir;
   gz::testing::write_text(dir / "text.jpg", "this is not a JPEG");
@@ -224,123 +100,7 @@ BOOST_AUTO_TEST_CASE(resize_gives_the_exact_size_and_keeps_flat_colour) {
 }
 
 // ---------------------------------------------------------------------------------------
-// read_image: JPEG fast path
-
-BOOST_AUTO_TEST_CASE(jpeg_info_reports_the_stored_image) {
-  TempDir dir;
-  gz::write_jpeg(noise(424, 424, 3), dir / "g.jpg", 75);
-  gz::ImageInfo info;
-  const auto crop = read_centred(dir / "g.jpg", 256, 256, &info);
-  BOOST_TEST(info.width == 424);
-  BOOST_TEST(info.height == 424);
-  BOOST_TEST(info.bands == 3);
-  BOOST_TEST(info.format == "jpeg");
-  BOOST_TEST(crop.width == 256);
-  BOOST_TEST(crop.height == 256);
-  BOOST_TEST(crop.bands == 3);
-}
-
-// libjpeg-turbo decodes only the crop's iMCU columns and skips the rows above it; the
-// pixels must still be exactly those of a full decode, for every chroma subsampling, for
-// progressive files, and at odd offsets (where the fancy upsampling's edges matter).
-BOOST_AUTO_TEST_CASE(jpeg_centred_crop_equals_the_same_region_of_a_full_decode) {
-  TempDir dir;
-  const auto img = noise(101, 77, 3);
-  const auto grey = noise(101, 77, 1);
-  to_vips(img).jpegsave((dir / "420.jpg").c_str(), vips::VImage::option()->set("Q", 80));
-  to_vips(img).jpegsave(
-      (dir / "444.jpg").c_str(),
-      vips::VImage::option()->set("Q", 80)->set("subsample_mode", VIPS_FOREIGN_SUBSAMPLE_OFF));
-  to_vips(img).jpegsave((dir / "progressive.jpg").c_str(),
-                        vips::VImage::option()->set("Q", 80)->set("interlace", true));
-  to_vips(grey).jpegsave((dir / "grey.jpg").c_str(), vips::VImage::option()->set("Q", 80));
-  // 4:2:2 (h2v1) and 4:4:0 (h1v2) have their own fancy upsamplers.
-  write_jpeg_sampled(dir / "422.jpg", img, 2, 1);
-  write_jpeg_sampled(dir / "440.jpg", img, 1, 2);
-  to_vips(img).jpegsave((dir / "restart.jpg").c_str(),
-                        vips::VImage::option()->set("Q", 80)->set("restart_interval", 2));
-
-  for (const char* name :
-       {"420.jpg", "422.jpg", "440.jpg", "444.jpg", "progressive.jpg", "grey.jpg", "restart.jpg"}) {
-    const auto full = gz::read_image(dir / name);
-    BOOST_REQUIRE(full.width == 101);
-    for (const auto& [w, h] : std::vector<std::pair<int, int>>{{101, 77},
-                                                               {100, 76},
-                                                               {99, 75},
-                                                               {64, 64},
-                                                               {63, 33},
-                                                               {50, 31},
-                                                               {31, 50},
-                                                               {17, 9},
-                                                               {16, 16},
-                                                               {3, 5},
-                                                               {1, 1},
-                                                               {2, 77},
-                                                               {101, 1},
-                                                               {90, 70},
-                                                               {85, 61}}) {
-      const auto crop = read_centred(dir / name, w, h);
-      BOOST_TEST_CONTEXT(name << " crop " << w << " x " << h) {
-        BOOST_TEST(crop.width == w);
-        BOOST_TEST(crop.height == h);
-        BOOST_TEST(crop.pixels == reference_crop(full, w, h).pixels);
-      }
-    }
-  }
-}
-
-BOOST_AUTO_TEST_CASE(jpeg_crop_of_a_survey_sized_image_is_exact) {
-  TempDir dir;
-  gz::write_jpeg(noise(424, 424, 3, 7), dir / "g.jpg", 75);
-  const auto full = gz::read_image(dir / "g.jpg");
-  const auto crop = read_centred(dir / "g.jpg", 256, 256);
-  BOOST_TEST(crop.pixels == cut(full, 84, 84, 256, 256).pixels);
-  // Odd margins: the offset is rounded down, (424 - 255) / 2 = 84.
-  const auto odd = read_centred(dir / "g.jpg", 255, 201);
-  BOOST_TEST(odd.pixels == cut(full, 84, 111, 255, 201).pixels);
-}
-
-BOOST_AUTO_TEST_CASE(grey_and_cmyk_jpegs_decode_as_stored) {
-  TempDir dir;
-  to_vips(noise(40, 30, 1)).jpegsave((dir / "grey.jpg").c_str());
-  to_vips(noise(40, 30, 4))
-      .copy(vips::VImage::option()->set("interpretation", VIPS_INTERPRETATION_CMYK))
-      .jpegsave((dir / "cmyk.jpg").c_str());
-  gz::ImageInfo info;
-  BOOST_TEST(gz::read_image(dir / "grey.jpg", {}, &info).bands == 1);
-  BOOST_TEST(info.bands == 1);
-  BOOST_TEST(gz::read_image(dir / "cmyk.jpg", {}, &info).bands == 4);
-  BOOST_TEST(info.bands == 4);
-  BOOST_TEST(info.format == "jpeg");
-}
-
-BOOST_AUTO_TEST_CASE(truncated_and_corrupt_jpegs_are_errors) {
-  TempDir dir;
-  gz::write_jpeg(noise(424, 424, 3), dir / "g.jpg", 75);
-  const std::string bytes = file_bytes(dir / "g.jpg");
-  gz::ReadOptions crop;
-  crop.crop_width = crop.crop_height = 256;
-
-  gz::testing::write_text(dir / "half.jpg", bytes.substr(0, bytes.size() / 2));
-  expect_io_error(dir / "half.jpg", {}, "Premature end of JPEG file");
-  expect_io_error(dir / "half.jpg", crop, "Premature end of JPEG file");
-  // Cut below the crop: the rows under it are still read, so this is found too.
-  gz::testing::write_text(dir / "tail.jpg", bytes.substr(0, bytes.size() - 200));
-  expect_io_error(dir / "tail.jpg", crop);
-  // Only the header: no image data at all.
-  gz::testing::write_text(dir / "header.jpg", bytes.substr(0, 300));
-  expect_io_error(dir / "header.jpg");
-  // An end-of-image marker in the middle of the entropy-coded data.
-  std::string corrupt = bytes;
-  corrupt[bytes.size() / 2] = '\xFF';
-  corrupt[bytes.size() / 2 + 1] = '\xD9';
-  gz::testing::write_text(dir / "corrupt.jpg", corrupt);
-  expect_io_error(dir / "corrupt.jpg", crop);
-  // The JPEG signature followed by junk.
-  gz::testing::write_text(dir / "junk.jpg",
-                          std::string("\xFF\xD8\xFF", 3) + std::string(1000, 'x'));
-  expect_io_error(dir / "junk.jpg");
-}
+// read_image: recognising the format, crops and limits
 
 BOOST_AUTO_TEST_CASE(random_bytes_and_missing_files_are_io_errors) {
   TempDir dir;
@@ -538,7 +298,7 @@ BOOST_AUTO_TEST_CASE(fits_images_are_read_and_stretched) {
              reference_crop(img, 2, 1).pixels);
 
   // A truncated FITS file is an error too.
-  const std::string bytes = file_bytes(dir / "cutout.fits");
+  const std::string bytes = gz::testing::read_text(dir / "cutout.fits");
   gz::testing::write_text(dir / "short.fits", bytes.substr(0, 2880 + 10));
   expect_io_error(dir / "short.fits", {}, "truncated FITS file (2890 bytes, its header describes");
 }
@@ -546,46 +306,10 @@ BOOST_AUTO_TEST_CASE(fits_images_are_read_and_stretched) {
 BOOST_AUTO_TEST_CASE(truncated_pngs_are_errors) {
   TempDir dir;
   gz::write_png(noise(200, 150, 3), dir / "n.png");
-  const std::string bytes = file_bytes(dir / "n.png");
+  const std::string bytes = gz::testing::read_text(dir / "n.png");
   gz::testing::write_text(dir / "half.png", bytes.substr(0, bytes.size() / 2));
   expect_io_error(dir / "half.png");
   gz::ReadOptions crop;
   crop.crop_width = crop.crop_height = 20;
   expect_io_error(dir / "half.png", crop);
-}
-
-// ---------------------------------------------------------------------------------------
-// encode_jpeg / write_jpeg on libjpeg-turbo
-
-BOOST_AUTO_TEST_CASE(encode_jpeg_follows_quality_and_rejects_bad_input) {
-  const auto img = noise(64, 48, 3);
-  const auto low = gz::encode_jpeg(img, 30);
-  const auto high = gz::encode_jpeg(img, 95);
-  BOOST_TEST(low.size() < high.size());
-  BOOST_TEST(low[0] == 0xFF);
-  BOOST_TEST(low[1] == 0xD8);
-  BOOST_TEST(gz::encode_jpeg(noise(10, 10, 1), 75).size() > 100u);
-  BOOST_CHECK_THROW(gz::encode_jpeg(img, 0), gz::Error);
-  BOOST_CHECK_THROW(gz::encode_jpeg(img, 101), gz::Error);
-  BOOST_CHECK_THROW(gz::encode_jpeg(noise(10, 10, 4), 75), gz::Error);
-  gz::Image broken = img;
-  broken.pixels.pop_back();
-  BOOST_CHECK_THROW(gz::encode_jpeg(broken, 75), gz::Error);
-}
-
-BOOST_AUTO_TEST_CASE(encode_jpeg_decodes_like_libvips_jpegsave) {
-  // encode_jpeg replaced libvips' jpegsave (Q, strip): with the same quantisation tables
-  // and chroma subsampling (4:2:0 below quality 90, none from 90), both files decode to
-  // the same pixels.
-  TempDir dir;
-  const auto img = noise(64, 48, 3);
-  for (int quality : {50, 75, 89, 90, 95}) {
-    BOOST_TEST_CONTEXT("quality " << quality) {
-      gz::write_jpeg(img, dir / "ours.jpg", quality);
-      to_vips(img).jpegsave((dir / "vips.jpg").c_str(),
-                            vips::VImage::option()->set("Q", quality)->set("strip", true));
-      BOOST_TEST(gz::read_image(dir / "ours.jpg").pixels ==
-                 gz::read_image(dir / "vips.jpg").pixels);
-    }
-  }
 }

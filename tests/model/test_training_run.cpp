@@ -25,9 +25,9 @@ gz::TrainingRunOptions quick(const TempDir& dir) {
   gz::TrainingRunOptions o;
   o.data = dir / "data";
   o.output_dir = dir / "out";
-  o.image_size = kSize;
-  o.batch_size = 4;
-  o.num_workers = 1;
+  o.loader.image_size = kSize;
+  o.loader.batch_size = 4;
+  o.loader.num_workers = 1;
   o.params.layer = 26;
   o.params.lr_head = 1e-3;
   o.trainer.epochs = 2;
@@ -93,6 +93,41 @@ BOOST_AUTO_TEST_CASE(a_folder_without_images_is_an_error_naming_it) {
   gz::write_png(img, dir / "data" / "train_class_0_0_proc.jpg");
   gz::write_png(img, dir / "data" / "train_class_1_0_proc.jpg");
   BOOST_CHECK_THROW(gz::run_training(quick(dir)), gz::Error);
+}
+
+BOOST_AUTO_TEST_CASE(options_the_run_sets_are_refused_naming_them) {
+  TempDir dir;
+  write_images(dir / "data");
+  const auto refused = [&](auto change, const std::string& name) {
+    auto options = quick(dir);
+    change(options);
+    try {
+      gz::run_training(options);
+      BOOST_ERROR("no error for " + name);
+    } catch (const gz::Error& e) {
+      BOOST_TEST(std::string(e.what()).find(name) != std::string::npos, e.what());
+    }
+  };
+  refused([](gz::TrainingRunOptions& o) { o.trainer.lr_head = 0.5; }, "trainer.lr_head");
+  refused([](gz::TrainingRunOptions& o) { o.trainer.lr_body = 0.5; }, "trainer.lr_body");
+  refused([&](gz::TrainingRunOptions& o) { o.trainer.checkpoint = dir / "elsewhere.pt"; },
+          "trainer.checkpoint");
+  refused(
+      [](gz::TrainingRunOptions& o) {
+        o.balanced = true;
+        o.trainer.class_weights = {1.0, 5.0};
+      },
+      "trainer.class_weights");
+  refused([](gz::TrainingRunOptions& o) { o.loader.seed = 9; }, "loader.seed");
+  refused([](gz::TrainingRunOptions& o) { o.loader.shuffle = true; }, "loader.shuffle");
+  refused([](gz::TrainingRunOptions& o) { o.loader.world_size = 2; }, "loader.world_size");
+  BOOST_TEST(!std::filesystem::exists(dir / "out" / "checkpoint_vgg16.pt"));
+  // The value the run would give a field is no conflict.
+  auto same = quick(dir);
+  same.trainer.lr_head = same.params.lr_head;
+  same.loader.seed = same.trainer.seed = 7;
+  same.trainer.epochs = 1;
+  BOOST_TEST(gz::run_training(same).training.history.size() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(class_names) {

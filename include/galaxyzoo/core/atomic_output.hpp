@@ -33,6 +33,7 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
                            const std::function<void()>& before_rename = {});
 
 /// As above, the file being @p parts one after the other (no copy joins them).
+/// @throws IoError as above.
 void write_file_atomically(const std::filesystem::path& path,
                            std::initializer_list<std::string_view> parts,
                            const std::function<void()>& before_rename = {});
@@ -49,6 +50,19 @@ std::size_t remove_abandoned_temporaries(const std::filesystem::path& path);
 /// they write thousands of files there. StagingDirectory does the same for the staging
 /// folders of its destination. @return how many entries were removed.
 std::size_t remove_abandoned_temporaries_in(const std::filesystem::path& folder);
+
+/// Creates the folder @p folder (and its parents) if needed, then removes what writes
+/// into it by killed processes left behind (remove_abandoned_temporaries_in()): what
+/// preprocessing and augmentation do before they write thousands of files there.
+/// @throws IoError "cannot create output folder" if it cannot be created.
+void prepare_output_folder(const std::filesystem::path& folder);
+
+/// Whether the file @p stamp_file holds exactly @p stamp. A stamp records how the outputs
+/// in a folder were made (options, inputs), so that a later run can tell which outputs it
+/// may keep; it is written (atomically) after them. A stamp that differs, or an unreadable
+/// one, is removed here, before anything new is written, so that an interrupted run cannot
+/// leave new and old outputs under a stamp that vouches for both.
+bool stamp_matches(const std::filesystem::path& stamp_file, std::string_view stamp);
 
 /// A temporary folder beside a destination folder that becomes it on commit().
 class StagingDirectory {

@@ -18,10 +18,11 @@ namespace galaxyzoo {
 int thread_count(int requested) noexcept;
 
 /// Calls @p work(i) for every i in [0, n) on thread_count(num_threads) threads (the
-/// calling thread is one of them), then calls @p done(finished, n), if given, after each
-/// item, one call at a time. Items are handed out in increasing order. If @p work throws,
-/// no new items start and the first exception is rethrown once the running ones end.
+/// calling thread is one of them), then calls @p on_progress(done, total) with total = n,
+/// if given, after each item, one call at a time. Items are handed out in increasing order.
+/// @throws the first exception @p work throws: no new items start, and it is rethrown once
+///         the running ones end.
 void parallel_for(std::size_t n, int num_threads, const std::function<void(std::size_t)>& work,
-                  const std::function<void(std::size_t, std::size_t)>& done = {});
+                  const std::function<void(std::size_t, std::size_t)>& on_progress = {});
 
 }  // namespace galaxyzoo

@@ -1,24 +1,8 @@
 #pragma once
 /// @file
 /// Files whose damage is found before they are parsed: model files and training
-/// checkpoints.
-///
-/// A sealed file is a 32-byte header and then the payload (here a LibTorch archive):
-///
-/// | bytes | content |
-/// |---|---|
-/// | 0-7 | the magic `GZSEALED` |
-/// | 8-11 | layout version, 1 (little-endian) |
-/// | 12-15 | CRC-32 (zlib's) of the payload (little-endian) |
-/// | 16-23 | payload length in bytes (little-endian) |
-/// | 24-31 | zero |
-///
-/// read_sealed_file() checks all of it, so a truncated file, a write torn by a crash or
-/// flipped bytes are reported as CorruptFileError naming the file, and no parser (LibTorch's
-/// archive reader here) ever sees damaged bytes. write_sealed_file() writes atomically
-/// (atomic_output.hpp); with KeepPrevious::yes it first keeps the file it replaces as
-/// previous_copy(path), a hard link (no copy, and at every moment both names hold a
-/// whole file), so that a reader can fall back to the last good state:
+/// checkpoints. Use write_sealed_file() / read_sealed_file() around any payload that a
+/// parser must never see damaged; KeepPrevious::yes keeps a fallback copy.
 ///
 /// @code
 /// galaxyzoo::write_sealed_file("checkpoint.pt", bytes, galaxyzoo::KeepPrevious::yes);
@@ -29,6 +13,21 @@
 ///   payload = galaxyzoo::read_sealed_file(galaxyzoo::previous_copy("checkpoint.pt"));
 /// }
 /// @endcode
+///
+/// Format: a 32-byte header, then the payload (here a LibTorch archive):
+///
+/// | bytes | content |
+/// |---|---|
+/// | 0-7 | the magic `GZSEALED` |
+/// | 8-11 | layout version, 1 (little-endian) |
+/// | 12-15 | CRC-32 (zlib's) of the payload (little-endian) |
+/// | 16-23 | payload length in bytes (little-endian) |
+/// | 24-31 | zero |
+///
+/// Guarantees: writes are atomic (atomic_output.hpp); a truncated, torn or altered file is
+/// reported as CorruptFileError naming it; with KeepPrevious::yes the replaced file stays
+/// as previous_copy(path), a hard link (an atomic copy where hard links are unavailable), so
+/// both names hold a whole file at every moment.
 
 #include <filesystem>
 #include <string>

@@ -1,19 +1,20 @@
 #pragma once
 /// @file
-/// The labeled, image-backed selection of galaxies ("create clean dataset").
-///
-/// A Dataset reads the vote table, labels every galaxy with the class rules, drops the
-/// galaxies no rule labels and those without an image, applies per-class caps and numbers
-/// the kept galaxies of each class 0, 1, 2, ... in catalogue order. It reads, and never
-/// writes: placing files is the Splitter's job.
+/// The labelled, image-backed selection of galaxies ("create clean dataset"). Use
+/// Dataset::load() on a Kaggle-layout folder, then split it with a Splitter (splitter.hpp).
 ///
 /// @code
 /// galaxyzoo::DatasetOptions options;
 /// options.max_per_class = {1000, 1000, 579, 1000, 1000};
-/// auto dataset = galaxyzoo::Dataset::load("galaxy-zoo-the-galaxy-challenge", options);
+/// galaxyzoo::Dataset dataset =
+///     galaxyzoo::Dataset::load("galaxy-zoo-the-galaxy-challenge", options);
 /// std::cout << dataset.class_table();
-/// for (const auto& g : dataset.galaxies()) use(g.id, g.label, g.image);
+/// for (const galaxyzoo::Galaxy& g : dataset.galaxies()) use(g.id, g.label, g.image);
 /// @endcode
+///
+/// A Dataset reads the vote table, labels every galaxy with the class rules, drops the
+/// galaxies no rule labels and those without an image, applies per-class caps and numbers
+/// the kept galaxies of each class 0, 1, 2, ... in catalogue order. It never writes files.
 
 #include <cstddef>
 #include <cstdint>
@@ -30,7 +31,7 @@ namespace galaxyzoo {
 
 /// How a per-class cap chooses which galaxies to keep.
 enum class Selection {
-  first,   ///< the first N of the class in catalogue order (the original's behaviour)
+  first,   ///< the first N of the class in catalogue order
   random,  ///< N drawn at random (seeded), kept in catalogue order
 };
 
@@ -42,11 +43,11 @@ struct DatasetOptions {
   std::filesystem::path image_dir = "images_training_rev1";
   /// Optional list of existing images (one name a line); empty: scan image_dir.
   std::filesystem::path image_list;
-  /// Class rules, in evaluation order. Default: the original's five classes.
+  /// Class rules, in evaluation order. Default: galaxy_zoo_rules(), five classes.
   std::vector<ClassRule> rules = galaxy_zoo_rules();
   /// Cap per class (one number per class); empty: keep everything.
   std::vector<std::size_t> max_per_class;
-  /// How a cap picks galaxies. Default: the first N, as the original.
+  /// How a cap picks galaxies. Default: the first N.
   Selection selection = Selection::first;
   /// Seed for Selection::random.
   std::uint64_t seed = 10;
@@ -82,6 +83,7 @@ class Dataset {
 
   /// Selects from an already loaded @p table and @p images (options.catalog, image_dir
   /// and image_list are ignored).
+  /// @throws Error if max_per_class does not have one number per class.
   static Dataset select(const VoteTable& table, const ImageIndex& images,
                         const DatasetOptions& options = {});
 
@@ -97,7 +99,7 @@ class Dataset {
   /// Counts of what was kept and dropped.
   const DatasetStats& stats() const noexcept { return stats_; }
 
-  /// The per-class table of the original README: class, number, file names.
+  /// The per-class table as text: class, number, file names.
   std::string class_table() const;
 
  private:

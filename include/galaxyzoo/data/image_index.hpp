@@ -1,14 +1,11 @@
 #pragma once
 /// @file
-/// Which galaxy images exist: a folder scan or a list file.
-///
-/// Kaggle names each image `<GalaxyID>.jpg`. An ImageIndex maps GalaxyID to the image's
-/// path, so that catalogue rows without an image can be dropped before anything is
-/// copied. The original workflow read a list file (one name a line); a folder scan gives
-/// the same answer without one.
+/// Which galaxy images exist: a folder scan or a list file. Kaggle names each image
+/// `<GalaxyID>.jpg`; an ImageIndex maps GalaxyID to the image's path, so that catalogue
+/// rows without an image can be dropped before anything is copied.
 ///
 /// @code
-/// auto images = galaxyzoo::ImageIndex::scan(root / "images_training_rev1");
+/// galaxyzoo::ImageIndex images = galaxyzoo::ImageIndex::scan(root / "images_training_rev1");
 /// if (images.contains(100008)) std::cout << images.path(100008) << '\n';
 /// @endcode
 

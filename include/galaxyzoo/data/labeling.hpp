@@ -4,9 +4,8 @@
 ///
 /// A ClassRule holds when every one of its thresholds does (`fraction >= minimum`). A
 /// galaxy gets the label of the first rule that holds, in the order the rules are given;
-/// galaxies for which no rule holds are unlabeled (-1). The five Galaxy Zoo rules of the
-/// original workflow are galaxy_zoo_rules(); any other set of classes can be defined the
-/// same way.
+/// galaxies for which no rule holds are unlabeled (-1). The workflow's five Galaxy Zoo
+/// classes are galaxy_zoo_rules(); any other set of classes can be defined the same way.
 ///
 /// @code
 /// auto table = galaxyzoo::read_vote_table(csv);
@@ -39,7 +38,7 @@ struct ClassRule {
   std::vector<Threshold> all_of;  ///< conditions, all required
 };
 
-/// The original workflow's five classes, in its rule order:
+/// The workflow's five Galaxy Zoo classes, in rule order:
 /// 0 completely round smooth (Class1.1 >= 0.469, Class7.1 >= 0.5),
 /// 1 in-between smooth (Class1.1 >= 0.469, Class7.2 >= 0.5),
 /// 2 cigar-shaped smooth (Class1.1 >= 0.469, Class7.3 >= 0.5),

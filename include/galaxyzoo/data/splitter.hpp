@@ -1,25 +1,26 @@
 #pragma once
 /// @file
-/// Train / validation / test split of a Dataset, and placing the renamed images.
-///
-/// Splitter::split() is pure: it shuffles with a portable generator (the same seed gives
-/// the same split on every platform) and cuts at the train and train+val fractions,
-/// either over all galaxies together (the original's way) or within each class
-/// (stratified, which keeps small classes represented in val and test). Each galaxy is
-/// named `{train|val|test}_class_{label}_{counter}.jpg`, keeping its per-class counter.
-///
-/// write_split() then places the images under those names in an output folder, with a
-/// manifest, atomically: the folder is assembled beside the destination and renamed into
-/// place only when complete.
+/// Train / validation / test split of a Dataset, and placing the renamed images. Use a
+/// Splitter to plan the split, then write_split() to create the split folder.
 ///
 /// @code
-/// auto dataset = galaxyzoo::Dataset::load(root);
+/// galaxyzoo::Dataset dataset = galaxyzoo::Dataset::load(root);
 /// galaxyzoo::SplitOptions options;
 /// options.stratified = true;
-/// auto plan = galaxyzoo::Splitter(options).split(dataset);
+/// galaxyzoo::SplitPlan plan = galaxyzoo::Splitter(options).split(dataset);
 /// std::cout << plan.table();
 /// galaxyzoo::write_split(plan, "full_galaxy_dataset");
 /// @endcode
+///
+/// What a user must know:
+///  - Splitter::split() is pure: it shuffles with a portable generator (the same seed gives
+///    the same split on every platform) and cuts at the train and train+val fractions,
+///    over all galaxies together or, stratified, within each class (which keeps small
+///    classes represented in val and test);
+///  - each galaxy is named `{train|val|test}_class_{label}_{counter}.jpg`, keeping its
+///    per-class counter;
+///  - write_split() assembles the folder, with a manifest, beside the destination and
+///    renames it into place only when complete.
 
 #include <array>
 #include <cstddef>
@@ -46,7 +47,7 @@ std::ostream& operator<<(std::ostream& out, Split split);
 struct SplitOptions {
   double train_fraction = 0.8;  ///< share of galaxies in train (cut at floor(0.8 n))
   double val_fraction = 0.1;    ///< share in val; the rest is test
-  std::uint64_t seed = 10;      ///< shuffle seed (the original's default)
+  std::uint64_t seed = 10;      ///< shuffle seed
   bool stratified = false;      ///< split each class on its own
 };
 
@@ -64,7 +65,7 @@ struct SplitPlan {
 
   /// counts()[label][split]: number of galaxies of a class in a part.
   std::vector<std::array<std::size_t, 3>> counts() const;
-  /// The train / val / test table of the original README, with a TOTAL row.
+  /// The train / val / test counts per class as a text table, with a TOTAL row.
   std::string table() const;
   /// The manifest as CSV: `GalaxyID,original_file,file,split,label`, one row per entry.
   std::string manifest_csv() const;

@@ -1,19 +1,8 @@
 #pragma once
 /// @file
 /// Evaluating a trained classifier on a held-out split: predictions, metrics, report files.
-///
-/// The workflow's last step ("eval_model"). An Evaluator runs a GalaxyClassifier over the
-/// `{split}_class_{label}_{counter}_proc.jpg` images of a preprocessed folder (the test
-/// split by default), takes the most probable class of each image as its prediction and
-/// measures the result with compute_metrics() and bootstrap_intervals() (`metrics.hpp`).
-/// write_report() then writes the original's `exp_results.csv` and
-/// `final_confusion_matrix_norm.png`, and beside them `metrics.json` (every number),
-/// `predictions.csv` (one row per image) and `final_confusion_matrix.png` (counts).
-///
-/// A class with no test images is kept: its recall and F1 are 0 (as scikit-learn's
-/// `zero_division=0`), the report lists it as absent and the normalised heatmap shows its
-/// row as "no images". This header does not include Torch; the classifier is only
-/// declared here (include `classifier.hpp` to build one).
+/// Use an Evaluator after training (the workflow's "eval_model" step); write_report() saves
+/// the results.
 ///
 /// @code
 /// #include <galaxyzoo/model/classifier.hpp>
@@ -22,12 +11,20 @@
 /// galaxyzoo::GalaxyClassifier classifier("model/final_vgg16_model.pt");
 /// galaxyzoo::EvaluatorOptions options;
 /// options.tta = true;
-/// options.manifest = "full_galaxy_dataset/manifest.csv";   // GalaxyIDs in predictions.csv
+/// options.manifest = "full_galaxy_dataset/manifest.csv";  // GalaxyIDs in predictions.csv
 /// galaxyzoo::Evaluator evaluator(classifier, options);
-/// const auto report = evaluator.evaluate("preprocessed");  // the test split
+/// const galaxyzoo::EvaluationReport report = evaluator.evaluate("preprocessed");  // test split
 /// std::cout << report.summary();
 /// galaxyzoo::write_report(report, "results");
 /// @endcode
+///
+/// What a user must know:
+///  - evaluate() reads the `{split}_class_{label}_{counter}_proc.jpg` images of a
+///    preprocessed folder; each prediction is the most probable class; metrics come from
+///    compute_metrics() and bootstrap_intervals() (metrics.hpp);
+///  - a class with no test images is kept: its recall and F1 are 0 (scikit-learn's
+///    `zero_division=0`), and the report and normalised heatmap mark it as absent;
+///  - this header does not include Torch: include classifier.hpp to build a classifier.
 
 #include <cstddef>
 #include <cstdint>

@@ -1,29 +1,27 @@
 #pragma once
 /// @file
 /// Classification metrics with scikit-learn's semantics, and bootstrap intervals for them.
-///
-/// compute_metrics() takes the true and predicted labels of a test set (and optionally the
-/// predicted class probabilities) and gives what the evaluation report needs: accuracy;
-/// per-class precision, recall, F1 and support; their macro and weighted averages; the
-/// confusion matrix, raw and normalised by row; and, with probabilities, the log loss and
-/// the top-2 accuracy. The numbers are those of scikit-learn's `accuracy_score`,
-/// `precision_recall_fscore_support(labels=range(K), zero_division=0)`,
-/// `confusion_matrix(labels=range(K))` (and `normalize="true"`), `log_loss(labels=range(K))`
-/// and `top_k_accuracy_score(k=2, labels=range(K))`, checked against them by a test:
-/// a ratio whose denominator is 0 (a class that is never predicted, or has no true
-/// samples) is 0, never NaN, and the macro average is over all K classes.
-///
-/// The test sets of rare classes are small (class 2 of the original had 53 test images),
-/// so bootstrap_intervals() gives percentile confidence intervals for the accuracy and the
-/// macro F1, resampling the test set with a seeded galaxyzoo::Rng.
+/// Use compute_metrics() on true and predicted labels (and optionally probabilities), and
+/// bootstrap_intervals() for confidence intervals on small test sets.
 ///
 /// @code
 /// std::vector<int> truth{0, 0, 1, 2}, predicted{0, 1, 1, 1};
-/// auto m = galaxyzoo::compute_metrics(truth, predicted, /*num_classes=*/3);
+/// galaxyzoo::ClassificationMetrics m =
+///     galaxyzoo::compute_metrics(truth, predicted, /*num_classes=*/3);
 /// // m.accuracy == 0.5; m.per_class[2].recall == 0 (never predicted); m.confusion(0, 1) == 1
-/// auto ci = galaxyzoo::bootstrap_intervals(truth, predicted, 3, {});
+/// galaxyzoo::BootstrapIntervals ci = galaxyzoo::bootstrap_intervals(truth, predicted, 3, {});
 /// // ci.accuracy.low <= m.accuracy <= ci.accuracy.high
 /// @endcode
+///
+/// What a user must know:
+///  - the numbers are those of scikit-learn's `accuracy_score`,
+///    `precision_recall_fscore_support(labels=range(K), zero_division=0)`,
+///    `confusion_matrix(labels=range(K))` (and `normalize="true"`),
+///    `log_loss(labels=range(K))` and `top_k_accuracy_score(k=2, labels=range(K))`;
+///  - a ratio whose denominator is 0 (a class never predicted, or with no true samples) is
+///    0, never NaN, and the macro average is over all K classes;
+///  - bootstrap_intervals() gives percentile intervals of the accuracy and the macro F1,
+///    resampling the test set with a seeded galaxyzoo::Rng.
 
 #include <Eigen/Core>
 

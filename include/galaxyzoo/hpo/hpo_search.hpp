@@ -1,45 +1,17 @@
 #pragma once
 /// @file
-/// A hyper-parameter search that any number of worker processes run together, resumable
-/// after a kill at any moment.
-///
-/// HpoSearch runs an objective on trials that it claims from a StudyStorage until the
-/// study has HpoSearchOptions::trials finished (complete or pruned) trials. A restarted
-/// search therefore runs only the missing trials, and several processes started on the
-/// same storage share the work without ever running a trial twice. While a trial runs,
-/// a thread refreshes its heartbeat every heartbeat_seconds; a trial whose heartbeat is
-/// older than grace_seconds (its process was killed) is taken over by the next claim and
-/// re-run with the same number and parameters; at once, without waiting, when its worker
-/// was a process of this host that no longer exists (a run killed and restarted).
-///
-/// The objective gets a TrialContext: the trial's parameters and number, report() for
-/// the value after each epoch (stored at once, for the pruner and for the record) and
-/// should_prune() (the pruner's decision from the stored trials). A trial ends
-///  - complete: the objective returned a number;
-///  - pruned: it threw TrialPruned, or returned after should_prune() said yes; its value
-///    is the last reported value;
-///  - failed: it threw any other exception or returned NaN; the message is stored, and a
-///    failed trial does not count towards the total (another trial replaces it).
-/// An IoError from the objective (a full disk, an unreadable file: the machine's fault,
-/// not the parameters') fails no trial: the trial is handed back, and run() rethrows the
-/// error; the next run re-runs the trial first.
-/// A stop request (request_stop(), SIGTERM through install_stop_handler()) ends the
-/// search: the objective should throw TrialInterrupted (or return), the unfinished trial
-/// is handed back to the study, and the next run re-runs it first.
-///
-/// After every trial the worker that finished it writes, atomically, into output_dir:
-/// `best_NAME_params.txt` (trial, value and parameters as `key: value` lines, readable
-/// by read_hyperparameters()), `best_NAME_trial.json` and `NAME_trials.csv` (every
-/// trial: number, state, value, parameters, attempts, times, message).
+/// A hyper-parameter search that several worker processes can run together on one study,
+/// resumable after a kill at any moment. Use it to tune an objective (for example
+/// Vgg16Objective) over a SearchSpace.
 ///
 /// @code
 /// galaxyzoo::HpoSearchOptions options;
 /// options.storage = "sqlite:///hpo.db";
 /// options.trials = 20;
 /// options.pruner = "median";
-/// options.progress = &std::cout;
+/// options.on_message = [](const std::string& line) { std::cout << line << std::flush; };
 /// galaxyzoo::HpoSearch search(options);
-/// auto result = search.run([](galaxyzoo::TrialContext& trial) {
+/// galaxyzoo::HpoResult result = search.run([](galaxyzoo::TrialContext& trial) {
 ///   const double x = galaxyzoo::to_double(trial.param("lr_head"));
 ///   for (int epoch = 0; epoch < 10; ++epoch) {
 ///     trial.report(epoch, loss_after(epoch, x));
@@ -48,13 +20,23 @@
 ///   return loss_after(9, x);
 /// });
 /// @endcode
+///
+/// What a user must know:
+///  - run() claims trials until the study has HpoSearchOptions::trials finished (complete or
+///    pruned) trials, so a restart runs only the missing ones and workers never run a trial
+///    twice. A trial whose heartbeat is older than grace_seconds, or whose worker process on
+///    this host is gone, is re-run with the same number and parameters.
+///  - An IoError from the objective fails no trial: the trial is handed back and run()
+///    rethrows. A stop request (request_stop(), SIGTERM) hands the running trial back too
+///    (the objective should throw TrialInterrupted); the next run re-runs it first.
+///  - After every trial, output_dir receives, atomically, `best_NAME_params.txt` (readable by
+///    read_hyperparameters()), `best_NAME_trial.json` and `NAME_trials.csv`.
 
 #include <atomic>
 #include <cstdint>
 #include <exception>
 #include <filesystem>
 #include <functional>
-#include <iosfwd>
 #include <map>
 #include <memory>
 #include <optional>
@@ -85,7 +67,8 @@ struct HpoSearchOptions {
       3;  ///< run() throws after this many failed trials of its own (0: never)
   std::filesystem::path output_dir;       ///< where the summary files go (empty: none are written)
   std::string output_name = "vgg16_hpo";  ///< the `<name>` in the summary files' names
-  std::ostream* progress = nullptr;       ///< one line per trial goes here (nullptr: silent)
+  /// Called with each progress line (one per trial event, ending in '\n'); empty: silent.
+  std::function<void(const std::string& line)> on_message;
 };
 
 /// Thrown by an objective to end its trial as pruned.
@@ -149,7 +132,10 @@ class TrialContext {
   std::atomic<bool> owned_{true};
 };
 
-/// An objective: the value of a trial, lower is better.
+/// An objective: the value of a trial, lower is better. The trial ends complete when it
+/// returns a number; pruned when it throws TrialPruned or returns after should_prune() said
+/// yes (its value: the last reported one); failed on any other exception or NaN (failed
+/// trials do not count towards HpoSearchOptions::trials).
 using Objective = std::function<double(TrialContext&)>;
 
 /// What HpoSearch::run() did.

@@ -1,10 +1,17 @@
 #pragma once
 /// @file
 /// StudyStorage in a PostgreSQL database, shared by worker processes on many machines.
+/// Normally opened through open_storage("postgresql://...") (study_storage.hpp).
 ///
-/// The tables are those of the SQLite storage (sqlite_storage.hpp), with PostgreSQL's
-/// types (BIGINT, DOUBLE PRECISION, TEXT), in the first schema of the connection's
-/// search_path (normally `public`); one study per schema:
+/// @code
+/// galaxyzoo::PostgresStorage storage("postgresql://hpo:secret@db.example.org:5432/galaxyzoo");
+/// storage.open_study({"vgg16", galaxyzoo::SearchSpace::vgg16_default(), "tpe"});
+/// for (const galaxyzoo::TrialRecord& r : storage.records()) std::cout << r.trial.number << '\n';
+/// @endcode
+///
+/// Tables: those of the SQLite storage (sqlite_storage.hpp) with PostgreSQL's types (BIGINT,
+/// DOUBLE PRECISION, TEXT), in the first schema of the connection's search_path (normally
+/// `public`); one study per schema:
 ///
 ///     galaxyzoo_meta(key, value)                         -- format, schema_version
 ///     study(id = 1, name, direction, space JSON, sampler, created_at)
@@ -13,29 +20,25 @@
 ///     trial_params(number, name, int_value | real_value | text_value)
 ///     trial_values(number, step, value)
 ///
-/// Every change is one transaction. claim_trial() first locks the study row
-/// (`SELECT ... FOR UPDATE`), so claims from every machine are serialised: two workers
-/// never get the same trial, and the total is never exceeded. Times (heartbeats, the
-/// grace period) come from the server's clock, so the workers' clocks need not agree.
-/// Values are always sent as parameters of prepared statements, never spliced into SQL.
-/// A connection that broke (server restart, network) is re-opened on the next call.
-///
-/// @code
-/// galaxyzoo::PostgresStorage storage("postgresql://hpo:secret@db.example.org:5432/galaxyzoo");
-/// storage.open_study({"vgg16", galaxyzoo::SearchSpace::vgg16_default(), "tpe"});
-/// for (const auto& r : storage.records()) std::cout << r.trial.number << '\n';
-/// @endcode
+/// Guarantees:
+///  - every change is one transaction; claim_trial() first locks the study row
+///    (`SELECT ... FOR UPDATE`), so two workers never get the same trial and the total is
+///    never exceeded;
+///  - times (heartbeats, the grace period) come from the server's clock, so the workers'
+///    clocks need not agree;
+///  - values are always sent as statement parameters, never spliced into SQL;
+///  - a broken connection (server restart, network) is re-opened on the next call.
 
 #include <memory>
 #include <string>
 
-#include "galaxyzoo/hpo/study_storage.hpp"
+#include "galaxyzoo/hpo/sql_study_storage.hpp"
 
 namespace galaxyzoo {
 
 /// A study in a PostgreSQL database; see the file comment. Built when galaxyzoo is
 /// configured with libpq (GALAXYZOO_WITH_POSTGRESQL, on when libpq is found).
-class PostgresStorage : public StudyStorage {
+class PostgresStorage : public SqlStudyStorage {
  public:
   /// Connects to @p url, a libpq connection URI: `postgresql://user:password@host:port/database`
   /// (or `postgres://`), optionally followed by libpq parameters such as `?sslmode=require`,
@@ -48,19 +51,6 @@ class PostgresStorage : public StudyStorage {
   ~PostgresStorage() override;
   PostgresStorage(const PostgresStorage&) = delete;
   PostgresStorage& operator=(const PostgresStorage&) = delete;
-
-  void open_study(const StudyConfig& config) override;
-  StudyConfig study() override;
-  std::optional<ClaimedTrial> claim_trial(const ClaimOptions& options,
-                                          const Sampler& sampler) override;
-  bool heartbeat(std::int64_t number, const std::string& worker) override;
-  bool report(std::int64_t number, const std::string& worker, std::int64_t step,
-              double value) override;
-  bool finish_trial(std::int64_t number, const std::string& worker, TrialState state,
-                    std::optional<double> value, const std::string& message = "") override;
-  bool release_trial(std::int64_t number, const std::string& worker) override;
-  std::vector<Trial> trials() override;
-  std::vector<TrialRecord> records() override;
 
   /// The URL it connected to, without the password.
   const std::string& url() const noexcept;

@@ -1,24 +1,21 @@
 #pragma once
 /// @file
-/// Pruners: whether a running trial should stop early, from the values it reported.
-///
-/// MedianPruner has Optuna's semantics: after its warm-up steps, a trial is pruned at a
-/// step if its best intermediate value so far is worse than (strictly above) the median
-/// of the values that earlier finished trials (complete or pruned) reported at that same
-/// step, once at least n_startup_trials trials have completed. Searches minimise.
-///
-/// Details, as in Optuna: only the first reported step of each interval is checked
-/// (checks fall on steps n_warmup_steps + k interval_steps; a check whose step was not
-/// reported happens at the next reported step); NaN values are ignored, and a trial that
-/// reported only NaN is pruned. One difference: Optuna 3 and later take the median over
-/// complete trials only, galaxyzoo (like Optuna 2) also counts the values pruned trials
-/// reported before they stopped, so a study that prunes a lot still compares against
-/// every trial that reached the step.
+/// Pruners: whether a running trial should stop early, from the values it reported. Set
+/// HpoSearchOptions::pruner to "median" to use MedianPruner in a search.
 ///
 /// @code
-/// auto pruner = galaxyzoo::make_pruner("median");
+/// std::unique_ptr<galaxyzoo::Pruner> pruner = galaxyzoo::make_pruner("median");
 /// if (pruner->prune(trial, trials, /*step=*/epoch)) { ... }
 /// @endcode
+///
+/// MedianPruner: after its warm-up steps, and once n_startup_trials trials have completed,
+/// a trial is pruned at a step if its best intermediate value so far is worse than
+/// (strictly above) the median of the values that earlier finished trials (complete or
+/// pruned) reported at that same step. Searches minimise. Details:
+///  - only the first reported step of each interval is checked (checks fall on steps
+///    n_warmup_steps + k interval_steps; a check whose step was not reported happens at the
+///    next reported step);
+///  - NaN values are ignored, and a trial that reported only NaN is pruned.
 
 #include <cstdint>
 #include <memory>
@@ -48,7 +45,7 @@ class NopPruner : public Pruner {
   std::string name() const override { return "none"; }
 };
 
-/// Options of MedianPruner, with Optuna's defaults.
+/// Options of MedianPruner (the defaults are Optuna's).
 struct MedianPrunerOptions {
   std::int64_t n_startup_trials = 5;  ///< no pruning until this many trials have completed
   std::int64_t n_warmup_steps = 0;    ///< no pruning at steps below this

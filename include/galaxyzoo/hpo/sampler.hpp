@@ -12,20 +12,7 @@
 /// - GridSampler: the grid of all categorical choices and integer / stepped float values,
 ///   trial n taking grid point n (in a seeded shuffled order), wrapping around when
 ///   exhausted; continuous floats are drawn at random.
-/// - TpeSampler: the tree-structured Parzen estimator (Bergstra et al. 2011) with
-///   Optuna's published defaults (10 random start-up trials, 24 expected-improvement
-///   candidates, gamma(n) = min(ceil(0.1 n), 25), prior weight 1, magic clip, consider
-///   endpoints off, weights ramping down for trials older than the newest 25) and, like
-///   Optuna 4 and later, one joint (multivariate) model over all parameters; set
-///   TpeOptions::multivariate to false for a model per parameter. The best gamma(n)
-///   finished trials model l(x), the others g(x): complete trials rank by value, then
-///   pruned trials, those that reported a later step first and, at the same last step,
-///   by the value reported there (Optuna's order; a pruned trial that reported nothing
-///   ranks last). Running and failed trials are ignored (Optuna 5's constant liar, which
-///   counts running trials as the worst, is not implemented), as are parameter values
-///   the space no longer holds. Numeric parameters get truncated-normal kernels in their
-///   (log-)coordinates, integers and stepped floats the kernels' mass over their cells;
-///   categorical ones a weighted categorical kernel.
+/// - TpeSampler (tpe_sampler.hpp): the tree-structured Parzen estimator.
 ///
 /// @code
 /// auto sampler = galaxyzoo::make_sampler("tpe", /*seed=*/10);
@@ -81,37 +68,6 @@ class GridSampler : public Sampler {
 
  private:
   std::uint64_t seed_;
-};
-
-/// Options of TpeSampler, with Optuna's defaults.
-struct TpeOptions {
-  std::int64_t n_startup_trials = 10;  ///< random trials before the model is used
-  std::int64_t n_ei_candidates =
-      24;                           ///< candidates drawn from l(x), the best by l(x)/g(x) is taken
-  double prior_weight = 1.0;        ///< weight of the prior (uniform) component
-  bool consider_magic_clip = true;  ///< lower bound on the kernels' bandwidths
-  bool consider_endpoints = false;  ///< count the bounds as neighbours for bandwidths
-  std::int64_t gamma_max = 25;      ///< gamma(n) = min(ceil(gamma_fraction n), gamma_max)
-  double gamma_fraction = 0.1;      ///< see gamma_max
-  /// true: one joint model over all parameters, each kernel a product over them (the
-  /// multivariate TPE, Optuna's default for one objective since 4.0); false: an
-  /// independent model per parameter (Optuna's default before 4.0).
-  bool multivariate = true;
-};
-
-/// The tree-structured Parzen estimator.
-class TpeSampler : public Sampler {
- public:
-  /// @throws Error for n_startup_trials < 0, n_ei_candidates < 1, prior_weight <= 0,
-  ///         gamma_max < 1 or gamma_fraction outside (0, 1].
-  explicit TpeSampler(std::uint64_t seed = 0, TpeOptions options = {});
-  Assignment sample(const SearchSpace& space, const std::vector<Trial>& trials,
-                    std::int64_t number) const override;
-  std::string name() const override { return "tpe"; }
-
- private:
-  std::uint64_t seed_;
-  TpeOptions options_;
 };
 
 /// The sampler called @p name ("random", "grid", "tpe") with @p seed.

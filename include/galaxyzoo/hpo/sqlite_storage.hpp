@@ -1,6 +1,13 @@
 #pragma once
 /// @file
-/// StudyStorage in a SQLite file, shared by the worker processes of one machine.
+/// StudyStorage in a SQLite file, shared by the worker processes of one machine. Normally
+/// opened through open_storage("sqlite:///path.db") (study_storage.hpp).
+///
+/// @code
+/// galaxyzoo::SqliteStorage storage("hpo.db");
+/// storage.open_study({"vgg16", galaxyzoo::SearchSpace::vgg16_default(), "tpe"});
+/// for (const galaxyzoo::TrialRecord& r : storage.records()) std::cout << r.trial.number << '\n';
+/// @endcode
 ///
 /// Schema (version kStudySchemaVersion), one study per file:
 ///
@@ -11,24 +18,18 @@
 ///     trial_params(number, name, int_value | real_value | text_value)
 ///     trial_values(number, step, value)                     -- intermediate values
 ///
-/// Every change is one transaction; claim_trial() is one `BEGIN IMMEDIATE` transaction,
-/// so two workers never claim the same trial. The file is in WAL mode by default (the
-/// rollback journal is the option for file systems without shared memory, e.g. NFS), so
-/// a process killed at any point leaves a consistent database, and readers do not wait
-/// for writers; a busy timeout makes concurrent writers wait for each other instead of
-/// failing. Finished trials never change, so they are read from the file once and then
-/// kept in memory.
-///
-/// @code
-/// galaxyzoo::SqliteStorage storage("hpo.db");
-/// storage.open_study({"vgg16", galaxyzoo::SearchSpace::vgg16_default(), "tpe"});
-/// for (const auto& r : storage.records()) std::cout << r.trial.number << '\n';
-/// @endcode
+/// Guarantees:
+///  - every change is one transaction; claim_trial() is one `BEGIN IMMEDIATE` transaction,
+///    so two workers never claim the same trial;
+///  - WAL mode by default (the rollback journal is the option for file systems without
+///    shared memory, e.g. NFS): a killed process leaves a consistent database and readers do
+///    not wait for writers; a busy timeout makes concurrent writers wait, not fail;
+///  - finished trials never change, so they are read once and then kept in memory.
 
 #include <filesystem>
 #include <memory>
 
-#include "galaxyzoo/hpo/study_storage.hpp"
+#include "galaxyzoo/hpo/sql_study_storage.hpp"
 
 namespace galaxyzoo {
 
@@ -50,7 +51,7 @@ struct SqliteStorageOptions {
 };
 
 /// A study in a SQLite file; see the file comment.
-class SqliteStorage : public StudyStorage {
+class SqliteStorage : public SqlStudyStorage {
  public:
   /// Opens (creating if missing) @p file and checks it (PRAGMA quick_check). A damaged
   /// file is replaced by its previous copy (SqliteStorageOptions::keep_previous); else
@@ -62,19 +63,6 @@ class SqliteStorage : public StudyStorage {
   ~SqliteStorage() override;
   SqliteStorage(const SqliteStorage&) = delete;
   SqliteStorage& operator=(const SqliteStorage&) = delete;
-
-  void open_study(const StudyConfig& config) override;
-  StudyConfig study() override;
-  std::optional<ClaimedTrial> claim_trial(const ClaimOptions& options,
-                                          const Sampler& sampler) override;
-  bool heartbeat(std::int64_t number, const std::string& worker) override;
-  bool report(std::int64_t number, const std::string& worker, std::int64_t step,
-              double value) override;
-  bool finish_trial(std::int64_t number, const std::string& worker, TrialState state,
-                    std::optional<double> value, const std::string& message = "") override;
-  bool release_trial(std::int64_t number, const std::string& worker) override;
-  std::vector<Trial> trials() override;
-  std::vector<TrialRecord> records() override;
 
   /// The database file.
   const std::filesystem::path& file() const noexcept;

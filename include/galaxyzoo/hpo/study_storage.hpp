@@ -1,42 +1,32 @@
 #pragma once
 /// @file
 /// Where a hyper-parameter study lives: its definition and its trials, shared by every
-/// worker process that runs it.
-///
-/// StudyStorage is the interface HpoSearch talks to; open_storage() picks the
-/// implementation from a URL: SQLite (sqlite_storage.hpp), a file that several processes
-/// on one machine share, or PostgreSQL (postgres_storage.hpp), a database that processes
-/// on many machines share. Every operation that changes the study is one
-/// transaction, so a worker killed at any moment leaves the study consistent.
-///
-/// The protocol, whatever the backend:
-/// - open_study() creates the study or checks that the stored one is the same (name,
-///   search space, schema version); a mismatch throws and changes nothing.
-/// - claim_trial() atomically hands a worker the next trial to run: first a running trial
-///   whose heartbeat is older than the grace period, or whose worker (named
-///   "host:pid:..." as HpoSearch names them) was a process of this host that has exited
-///   (its worker died; it is re-run with the same number and parameters, its
-///   intermediate values cleared), else, while the
-///   finished (complete or pruned) plus live running trials are fewer than the total, a
-///   new trial with parameters from the sampler, else nothing.
-/// - While a worker runs a trial it calls heartbeat(); report() stores intermediate
-///   values; finish_trial() records the outcome; release_trial() hands an unfinished
-///   trial back (a stop request) so that the next claim re-runs it at once. Each of these
-///   names the worker, and does nothing (returns false) if the trial has been taken over.
+/// worker process that runs it. HpoSearch uses it; use it directly only to write another
+/// search loop or to read a study's trials. open_storage() picks the backend from a URL:
+/// SQLite (one machine) or PostgreSQL (many machines).
 ///
 /// @code
-/// auto storage = galaxyzoo::open_storage("sqlite:///hpo.db");   // ./hpo.db
+/// auto storage = galaxyzoo::open_storage("sqlite:///hpo.db");  // ./hpo.db
 /// storage->open_study({"vgg16", galaxyzoo::SearchSpace::vgg16_default(), "tpe"});
 /// galaxyzoo::ClaimOptions claim;
 /// claim.total_trials = 20;
 /// claim.worker = "node1:4242";
 /// auto sampler = galaxyzoo::make_sampler("tpe", 10);
-/// while (auto trial = storage->claim_trial(claim, *sampler)) {
-///   const double value = run(trial->trial.params);
-///   storage->finish_trial(trial->trial.number, claim.worker, galaxyzoo::TrialState::complete,
-///   value);
+/// while (auto claimed = storage->claim_trial(claim, *sampler)) {
+///   const double value = run(claimed->trial.params);
+///   storage->finish_trial(claimed->trial.number, claim.worker,
+///                         galaxyzoo::TrialState::complete, value);
 /// }
 /// @endcode
+///
+/// Guarantees, whatever the backend:
+///  - every operation that changes the study is one transaction, so a worker killed at any
+///    moment leaves the study consistent;
+///  - claim_trial() re-runs a stale running trial (heartbeat older than the grace period, or
+///    a worker "host:pid:..." of this host that has exited) with the same number and
+///    parameters, before it creates a new one;
+///  - heartbeat(), report(), finish_trial() and release_trial() name the worker and do
+///    nothing (return false) once the trial has been taken over.
 
 #include <cstdint>
 #include <memory>
@@ -108,27 +98,31 @@ class StudyStorage {
                                                   const Sampler& sampler) = 0;
 
   /// Marks trial @p number alive. False if @p worker no longer owns it (taken over).
+  /// @throws Error on a storage failure.
   virtual bool heartbeat(std::int64_t number, const std::string& worker) = 0;
 
   /// Stores @p value at @p step (replacing one reported before at that step) and
   /// refreshes the heartbeat. False if @p worker no longer owns the trial.
+  /// @throws Error on a storage failure.
   virtual bool report(std::int64_t number, const std::string& worker, std::int64_t step,
                       double value) = 0;
 
   /// Records the outcome of a running trial: @p state complete, pruned or failed, its
   /// @p value (none for failed) and, for failed trials, @p message. False if @p worker
-  /// no longer owns it. @throws Error for state running.
+  /// no longer owns it. @throws Error for state running, or on a storage failure.
   virtual bool finish_trial(std::int64_t number, const std::string& worker, TrialState state,
                             std::optional<double> value, const std::string& message = "") = 0;
 
   /// Hands a running trial back unfinished: the next claim_trial() re-runs it without
   /// waiting for the grace period. False if @p worker no longer owns it.
+  /// @throws Error on a storage failure.
   virtual bool release_trial(std::int64_t number, const std::string& worker) = 0;
 
   /// Every trial, by number, with parameters and intermediate values.
+  /// @throws Error on a storage failure.
   virtual std::vector<Trial> trials() = 0;
 
-  /// Every trial with its bookkeeping, by number.
+  /// Every trial with its bookkeeping, by number. @throws Error on a storage failure.
   virtual std::vector<TrialRecord> records() = 0;
 
   /// Non-empty if opening the storage recovered from damage (SqliteStorage: a damaged

@@ -1,6 +1,13 @@
 #pragma once
 /// @file
-/// A trial of a hyper-parameter search as samplers, pruners and storage see it.
+/// A trial of a hyper-parameter search as samplers, pruners and storage see it: its
+/// number, parameters, reported values and outcome.
+///
+/// @code
+/// for (const galaxyzoo::Trial& t : storage->trials())
+///   if (t.state == galaxyzoo::TrialState::complete)
+///     std::cout << t.number << ' ' << *t.value << '\n';
+/// @endcode
 
 #include <cstdint>
 #include <map>

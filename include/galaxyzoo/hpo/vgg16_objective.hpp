@@ -1,21 +1,8 @@
 #pragma once
 /// @file
-/// The objective of the VGG16 hyper-parameter search: train with a trial's parameters
-/// on the training split, early-stop on the validation split, return a validation loss.
-///
-/// Each trial is one run_training() (training_run.hpp) with the trial's `layer`,
-/// `lr_body` and `lr_head` (parameters the space lacks keep HyperParameters' defaults;
-/// any other parameter is an error). After every epoch the validation loss is reported
-/// to the trial (so the study records it and a pruner can stop the trial there). The
-/// trial's value is the best validation loss, or, as an option, the mean validation loss
-/// over the epochs actually run (the original divided the sum by the epoch budget even
-/// when early stopping ended the trial sooner; that is not repeated here).
-///
-/// Files per trial N, in the output folder: `early_stopping_vgg16_model_trialN.pt` (the
-/// best weights, load_classifier() reads it), `loss_vgg16_trialN.png`,
-/// `history_vgg16_trialN.csv`, and while it runs `checkpoint_vgg16_trialN.pt`. A trial
-/// stopped by a stop request throws TrialInterrupted and keeps its checkpoint; its next
-/// attempt continues from there. A first attempt deletes a leftover checkpoint.
+/// The objective of the VGG16 hyper-parameter search: train with a trial's parameters on
+/// the training split, early-stop on the validation split, return a validation loss. Pass
+/// a Vgg16Objective to HpoSearch::run().
 ///
 /// @code
 /// galaxyzoo::Vgg16ObjectiveOptions options;
@@ -25,6 +12,18 @@
 /// galaxyzoo::HpoSearch search(search_options);
 /// search.run(galaxyzoo::Vgg16Objective(options, search_options.space));
 /// @endcode
+///
+/// What a user must know:
+///  - each trial is one run_training() with the trial's `layer`, `lr_body` and `lr_head`
+///    (missing ones keep HyperParameters' defaults; any other parameter is an error); the
+///    validation loss is reported after every epoch, so a pruner can stop the trial;
+///  - the trial's value is the best validation loss, or with mean_val_loss the mean over
+///    the epochs actually run;
+///  - files per trial N in run.output_dir: `early_stopping_vgg16_model_trialN.pt` (the best
+///    weights, for load_classifier()), `loss_vgg16_trialN.png`, `history_vgg16_trialN.csv`,
+///    and while it runs `checkpoint_vgg16_trialN.pt`;
+///  - a trial stopped by a stop request throws TrialInterrupted and keeps its checkpoint,
+///    which its next attempt continues from; a first attempt deletes a leftover checkpoint.
 
 #include <string>
 

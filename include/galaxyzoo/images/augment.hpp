@@ -1,24 +1,15 @@
 #pragma once
 /// @file
-/// Augmentation of rare classes: the original's two affine recipes, and more.
-///
-/// The original made new training images of classes 2 and 3 by cycling through the
-/// class's preprocessed training images; for each new image, with probability 0.51 it
-/// rotated by 130 degrees about the centre with scale 0.80, cut rows and columns 50..205
-/// (of 256) and resized back to 256 x 256; otherwise it rotated by 70 degrees with scale
-/// 1.15. Pixels from outside the source are black. New files are numbered from 4000.
-///
-/// An Augmenter does that (the defaults), and optionally what galaxies allow beyond it:
-/// any rotation angle, flips, small zoom and shifts, since a galaxy has no preferred
-/// orientation. A transform is drawn (draw()) and applied (apply()) separately, so the
-/// same code serves offline (run(): files) and online (augment(): images in memory, for a
-/// training data loader). Output i depends only on the seed and i, so runs are
-/// reproducible, parallel and resumable.
+/// Augmentation of rare classes: new training images made by affine transforms of a
+/// class's preprocessed training images. Use Augmenter::run() offline (files), or
+/// Augmenter::augment() online (images in memory, for a data loader).
 ///
 /// @code
-/// galaxyzoo::Augmenter augmenter;                      // the original's recipes
-/// auto inputs = galaxyzoo::augmentation_inputs("preprocessed", "class_3");
-/// auto report = augmenter.run(inputs, /*num=*/15, "preprocessed", "train_class_3");
+/// galaxyzoo::Augmenter augmenter;  // the default recipes
+/// std::vector<std::filesystem::path> inputs =
+///     galaxyzoo::augmentation_inputs("preprocessed", "class_3");
+/// galaxyzoo::AugmentReport report =
+///     augmenter.run(inputs, /*num=*/15, "preprocessed", "train_class_3");
 /// // wrote train_class_3_4000_proc.jpg ... train_class_3_4014_proc.jpg
 ///
 /// galaxyzoo::Rng rng(1);
@@ -27,6 +18,14 @@
 /// online.flips = true;
 /// galaxyzoo::Image rotated = galaxyzoo::Augmenter(online).augment(image, rng);
 /// @endcode
+///
+/// What a user must know:
+///  - the default recipes: with probability 0.51 rotate by 130 degrees about the centre with
+///    scale 0.80, cut rows and columns 50..205 (of 256) and resize back to 256 x 256; else
+///    rotate by 70 degrees with scale 1.15; pixels from outside the source are black;
+///  - options add any-angle rotation, flips, zoom and shifts (all off by default);
+///  - run() cycles through its inputs and numbers new files from 4000; output i depends only
+///    on the seed and i, so runs are reproducible, parallel and resumable.
 
 #include <cstddef>
 #include <cstdint>
@@ -49,28 +48,28 @@ struct Augmentation {
   double shift_y = 0;            ///< fraction of the height, down
   bool flip_horizontal = false;  ///< mirror left-right first
   bool flip_vertical = false;    ///< mirror top-bottom first
-  bool crop_and_resize = false;  ///< cut the original's 50..205 window (of 256) and resize back
+  bool crop_and_resize = false;  ///< cut the 50..205 window (of 256) and resize back
 };
 
 /// How transforms are drawn and files written.
 struct AugmenterOptions {
-  // The original's recipes.
+  // The default recipes.
   double recipe_a_probability =
       0.51;  ///< rotate 130, scale 0.80, crop + resize; else rotate 70, scale 1.15
-  // Beyond the original (all off by default).
+  // Extras (all off by default).
   bool any_angle = false;  ///< add a uniform random angle in [0, 360) to the recipe's
   bool flips = false;      ///< flip left-right and top-bottom, each with probability 0.5
   double max_zoom = 0;     ///< multiply the scale by 1 + uniform(-max_zoom, max_zoom)
   double max_shift = 0;    ///< shift by uniform(-max_shift, max_shift) of the image size
   // Offline runs.
   std::uint64_t seed = 10;  ///< output i is drawn from a generator seeded by (seed, i)
-  int first_number = 4000;  ///< number of the first new file (the original's 4000)
+  int first_number = 4000;  ///< number of the first new file
   int jpeg_quality = 90;    ///< of the written files
-  bool proc_suffix =
-      true;  ///< name files `<prefix>_<n>_proc.jpg` (the original); else `<prefix>_<n>.jpg`
-  int num_workers = 1;  ///< threads; 0: one per hardware thread
-  /// Called after each file with (files done, total), one call at a time.
-  std::function<void(std::size_t, std::size_t)> progress;
+  bool proc_suffix = true;  ///< name files `<prefix>_<n>_proc.jpg`; else `<prefix>_<n>.jpg`
+  int num_workers = 1;      ///< threads; 0: one per hardware thread
+  /// Called after each file with (done, total): files written so far and all files to
+  /// write; one call at a time; may be empty.
+  std::function<void(std::size_t, std::size_t)> on_progress;
 };
 
 /// What Augmenter::run() did.
@@ -91,7 +90,7 @@ class Augmenter {
   /// Draws one transform from @p rng.
   Augmentation draw(Rng& rng) const;
   /// Applies @p t to @p image: bilinear interpolation, black outside the source; the
-  /// result has the size of the input.
+  /// result has the size of the input. @throws Error for an empty image.
   static Image apply(const Image& image, const Augmentation& t);
   /// draw() then apply().
   Image augment(const Image& image, Rng& rng) const { return apply(image, draw(rng)); }
@@ -120,7 +119,7 @@ class Augmenter {
 std::size_t remove_augmented(const std::filesystem::path& folder, const std::string& name_prefix,
                              int first_number = 4000);
 
-/// The preprocessed training images of one class in @p folder, as the original took them
+/// The preprocessed training images of one class in @p folder
 /// (`train_<class_str>_<n>_proc.jpg`, e.g. class_str "class_3"), without earlier
 /// augmentation outputs (numbers >= @p first_number), sorted by number.
 /// @throws IoError if the folder cannot be listed.

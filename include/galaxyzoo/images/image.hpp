@@ -1,19 +1,18 @@
 #pragma once
 /// @file
-/// Images in memory and on disk.
-///
-/// galaxyzoo::Image is an owned 8-bit buffer, interleaved (row by row, the bands of each
-/// pixel together: RGB RGB ...). JPEG files are decoded and encoded with libjpeg-turbo
-/// directly, because libvips' fixed cost per image outweighs the decoding of small images
-/// (docs/benchmarks.md); every other format (PNG, TIFF, FITS, WebP, ...) goes through
-/// libvips, as do resize() and write_png(). Both are confined to src/image.cpp: no libvips
-/// or libjpeg type appears in a public header.
+/// Images in memory and on disk. galaxyzoo::Image is an owned 8-bit buffer, interleaved
+/// (row by row, the bands of each pixel together: RGB RGB ...); read_image() and the write
+/// functions load and save it.
 ///
 /// @code
 /// galaxyzoo::Image img = galaxyzoo::read_image("images_training_rev1/100008.jpg");
 /// std::uint8_t red = img.at(212, 212, 0);
-/// galaxyzoo::write_jpeg(img, "copy.jpg", /*quality=*/90);   // atomic
+/// galaxyzoo::write_jpeg(img, "copy.jpg", /*quality=*/90);  // atomic
 /// @endcode
+///
+/// JPEG files are decoded and encoded with libjpeg-turbo; every other format (PNG, TIFF,
+/// FITS, WebP, ...) goes through libvips, as do resize() and write_png(). No libvips or
+/// libjpeg type appears in a public header.
 
 #include <cstddef>
 #include <cstdint>

@@ -1,12 +1,7 @@
 #pragma once
 /// @file
-/// Line plots and heatmaps rendered by the library: SVG text, turned into PNG through libvips.
-///
-/// Enough plotting for the workflow's figures (loss curves, confusion matrices) without a
-/// Python stack. A LinePlot has titled axes with "nice" ticks and grid lines, one polyline
-/// with markers per series, and a legend; several plots can share one image as panels. A
-/// Heatmap colours the cells of a matrix on a white-to-blue scale, writes each cell's
-/// value in it, names the rows and columns and adds a colour bar.
+/// Line plots and heatmaps rendered by the library: SVG text, turned into PNG through
+/// libvips. Enough plotting for the workflow's figures (loss curves, confusion matrices).
 ///
 /// @code
 /// galaxyzoo::LinePlot loss({"Loss", "epoch", "cross-entropy"});
@@ -16,9 +11,15 @@
 ///
 /// Eigen::MatrixXd cm(2, 2);
 /// cm << 0.9, 0.1, 0.25, 0.75;
-/// galaxyzoo::Heatmap map({"Confusion matrix", "predicted", "true"}, cm, {"round", "spiral"},
-/// {"round", "spiral"}); galaxyzoo::write_png(map.render(), "confusion.png");
+/// galaxyzoo::Heatmap map({"Confusion matrix", "predicted", "true"}, cm,
+///                        {"round", "spiral"}, {"round", "spiral"});
+/// galaxyzoo::write_png(map.render(), "confusion.png");
 /// @endcode
+///
+/// A LinePlot has titled axes with "nice" ticks and grid lines, one polyline with markers
+/// per series, and a legend; several plots can share one image as panels. A Heatmap
+/// colours the cells of a matrix on a white-to-blue scale, writes each cell's value in it,
+/// names the rows and columns and adds a colour bar.
 
 #include <Eigen/Core>
 

@@ -1,25 +1,25 @@
 #pragma once
 /// @file
-/// The workflow's preprocessing step: centre-crop (and optionally resize) many images.
-///
-/// The original "resize" step center-cropped each 424 x 424 Kaggle image to 256 x 256
-/// without scaling and saved `<name>_proc.jpg`; Pegasus spread the file list over
-/// `num_workers` jobs. A Preprocessor does the same, or resizes with real interpolation,
-/// or crops then resizes; runs on a pool of threads; can take one shard (`i/n`) of the
-/// list so that a cluster scheduler can fan it out over machines; skips outputs that are
-/// up to date; writes every output atomically. A bad input (truncated, corrupt, not an
-/// image, wrong size, grey or 4-band) is reported with its reason and the rest are still
-/// processed.
+/// The workflow's preprocessing step: centre-crop (and optionally resize) many images. Use
+/// a Preprocessor on a list of images, on one machine or one shard per machine.
 ///
 /// @code
 /// galaxyzoo::PreprocessOptions options;
 /// options.num_workers = 4;
-/// options.shard = galaxyzoo::parse_shard("0/8");   // this machine's eighth
+/// options.shard = galaxyzoo::parse_shard("0/8");  // this machine's eighth
 /// galaxyzoo::Preprocessor pre(options);
-/// auto report = pre.run(galaxyzoo::list_images("full_galaxy_dataset"), "preprocessed");
+/// galaxyzoo::PreprocessReport report =
+///     pre.run(galaxyzoo::list_images("full_galaxy_dataset"), "preprocessed");
 /// std::cout << report.summary();
 /// if (!report.ok()) return 1;
 /// @endcode
+///
+/// What a user must know:
+///  - by default each image is centre-cropped to 256 x 256 without scaling and saved as
+///    `<name>_proc.jpg`; Geometry also offers a real resize, or a crop then a resize;
+///  - outputs are written atomically, and outputs that are up to date are skipped;
+///  - a bad input (truncated, corrupt, not an image, wrong size, grey or 4-band) is reported
+///    with its reason and the rest are still processed.
 
 #include <cstddef>
 #include <filesystem>
@@ -34,13 +34,13 @@ namespace galaxyzoo {
 
 /// What the step does to each image.
 enum class Geometry {
-  center_crop,       ///< cut the centred crop_size square, no scaling (the original)
+  center_crop,       ///< cut the centred crop_size square, no scaling (default)
   resize,            ///< scale the whole image to output_size (Lanczos / area averaging)
   crop_then_resize,  ///< cut the centred crop_size square, then scale it to output_size
 };
 
 /// One part of a file list split round-robin into `count` parts (file k goes to part
-/// k mod count), as Pegasus split the original's list over jobs.
+/// k mod count), for fanning a list out over machines.
 struct Shard {
   int index = 0;  ///< 0 ... count - 1
   int count = 1;  ///< number of parts
@@ -49,20 +49,21 @@ struct Shard {
 /// Parses "i/n" (0 <= i < n). @throws Error naming the text otherwise.
 Shard parse_shard(std::string_view text);
 
-/// Options of the preprocessing step. The defaults are the original's.
+/// Options of the preprocessing step.
 struct PreprocessOptions {
   Geometry geometry = Geometry::center_crop;  ///< crop, resize, or both
   int crop_size = 256;          ///< side of the centred crop (center_crop, crop_then_resize)
   int output_size = 256;        ///< side after scaling (resize, crop_then_resize)
   int expected_input_size = 0;  ///< > 0: inputs of another size are errors (Kaggle: 424)
-  bool proc_suffix = true;  ///< name outputs `<stem>_proc.jpg` (the original); else `<stem>.jpg`
-  int jpeg_quality = 90;    ///< quality of the output JPEGs
-  int num_workers = 1;      ///< threads; 0: one per hardware thread
-  Shard shard;              ///< the part of the list to process
+  bool proc_suffix = true;      ///< name outputs `<stem>_proc.jpg`; else `<stem>.jpg`
+  int jpeg_quality = 90;        ///< quality of the output JPEGs
+  int num_workers = 1;          ///< threads; 0: one per hardware thread
+  Shard shard;                  ///< the part of the list to process
   bool skip_up_to_date = true;  ///< skip outputs newer than their input, made with the same options
   ReadOptions read;             ///< how FITS and 16-bit inputs are stretched to 8 bits
-  /// Called after each file with (files done, files in this shard), one call at a time.
-  std::function<void(std::size_t, std::size_t)> progress;
+  /// Called after each file with (done, total): files of this shard processed so far and
+  /// all files in this shard; one call at a time; may be empty.
+  std::function<void(std::size_t, std::size_t)> on_progress;
 };
 
 /// An input that could not be processed.

@@ -44,6 +44,7 @@ class GalaxyClassifier {
   explicit GalaxyClassifier(const std::filesystem::path& model_file,
                             std::string_view device = "auto");
   /// Wraps a model in memory.
+  /// @throws Error if the number of class names is not the model's number of classes.
   GalaxyClassifier(VGG16Classifier model, std::vector<std::string> class_names,
                    torch::Device device = torch::kCPU);
 
@@ -51,6 +52,7 @@ class GalaxyClassifier {
   /// makes them; S = image_size()).
   torch::Tensor probabilities(const torch::Tensor& images, bool tta = false);
   /// Class probabilities of decoded RGB images of any size (resized to image_size()).
+  /// @throws Error for an image that does not have 3 bands.
   std::vector<std::vector<float>> classify(const std::vector<Image>& images, bool tta = false);
   /// Class probabilities of image files, decoded on background threads.
   /// @throws IoError naming a file that cannot be decoded.

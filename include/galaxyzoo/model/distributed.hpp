@@ -1,27 +1,29 @@
 #pragma once
 /// @file
-/// Data-parallel training across processes: rendezvous from the launcher's environment
-/// and the collective operations the Trainer needs, on LibTorch's c10d process groups.
-///
-/// One process runs per device (or per CPU socket), on one or many machines. Each learns
-/// its place from the variables `torchrun` sets (`RANK`, `WORLD_SIZE`, `LOCAL_RANK`,
-/// `MASTER_ADDR`, `MASTER_PORT`), or from Open MPI's (`OMPI_COMM_WORLD_RANK`,
-/// `OMPI_COMM_WORLD_SIZE`, `OMPI_COMM_WORLD_LOCAL_RANK`, with `MASTER_ADDR` and
-/// `MASTER_PORT` still naming rank 0's machine), or from Slurm's (`SLURM_PROCID`,
-/// `SLURM_NTASKS`, `SLURM_LOCALID`) under `srun`; without any of them the world has one
-/// process and every collective does nothing. Rank 0 serves a c10d TCPStore at
-/// `MASTER_ADDR:MASTER_PORT`; the others connect to it, then all build a Gloo process
-/// group (CPU tensors) or, in builds with `USE_C10D_NCCL` and a CUDA device, an NCCL one.
-///
-/// Every collective waits at most DistributedOptions::timeout: when a rank dies, the
-/// others throw Error instead of hanging.
+/// Data-parallel training across processes: rendezvous from the launcher's environment and
+/// the collective operations the Trainer needs, on LibTorch's c10d process groups. Create
+/// one context per process and pass it as TrainerOptions::distributed.
 ///
 /// @code
-/// auto dist = galaxyzoo::DistributedContext::from_environment();
+/// std::unique_ptr<galaxyzoo::DistributedContext> dist =
+///     galaxyzoo::DistributedContext::from_environment();
 /// galaxyzoo::TrainerOptions options;
-/// options.distributed = dist.get();   // nullptr or world size 1: one process
+/// options.distributed = dist.get();  // nullptr or world size 1: one process
 /// if (dist->rank() == 0) std::cout << "world of " << dist->world_size() << '\n';
 /// @endcode
+///
+/// What a user must know:
+///  - one process runs per device (or per CPU socket), on one or many machines; each learns
+///    its place from `torchrun`'s variables (`RANK`, `WORLD_SIZE`, `LOCAL_RANK`,
+///    `MASTER_ADDR`, `MASTER_PORT`), Open MPI's (`OMPI_COMM_WORLD_RANK`,
+///    `OMPI_COMM_WORLD_SIZE`, `OMPI_COMM_WORLD_LOCAL_RANK`, with `MASTER_ADDR` and
+///    `MASTER_PORT` naming rank 0's machine) or Slurm's under `srun` (`SLURM_PROCID`,
+///    `SLURM_NTASKS`, `SLURM_LOCALID`); without any, the world has one process and every
+///    collective does nothing;
+///  - rank 0 serves a c10d TCPStore at `MASTER_ADDR:MASTER_PORT`; all ranks then build a Gloo
+///    process group (CPU tensors), or an NCCL one in builds with `USE_C10D_NCCL` on CUDA;
+///  - every collective waits at most DistributedOptions::timeout: when a rank dies, the
+///    others throw Error instead of hanging.
 
 #include <torch/types.h>
 

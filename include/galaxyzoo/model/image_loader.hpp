@@ -1,24 +1,12 @@
 #pragma once
 /// @file
-/// Batches of labelled galaxy images as tensors, prepared ahead on background threads.
-///
-/// The preprocessed folder holds `{split}_class_{label}_{counter}_proc.jpg` files;
-/// list_labeled_images() finds those of one or more splits (train + val is the union the
-/// original trained on at the end). An ImageLoader decodes them (galaxyzoo::read_image),
-/// resizes them to the network's input size if needed, scales them to floats in [0, 1]
-/// and normalises them with the ImageNet mean and standard deviation that pretrained
-/// weights expect (the original's integer division, `// 255`, made almost every pixel 0).
-/// Training batches get the original's online transforms: colour jitter (brightness
-/// factor in [0, 1.2], contrast factor in [0.2, 1.8]) and random horizontal and vertical
-/// flips, optionally any-angle rotations; evaluation batches are left as they are.
-///
-/// Worker threads prepare the next batches while the model trains on the current one. An
-/// optional cache keeps decoded images in memory within a byte budget. Every random
-/// choice comes from a generator seeded by (seed, epoch, image), so an epoch's batches are
-/// the same whatever the number of threads.
+/// Batches of labelled galaxy images as tensors, prepared ahead on background threads. Use
+/// an ImageLoader to feed training or evaluation; list_labeled_images() finds the
+/// `{split}_class_{label}_{counter}_proc.jpg` files of a preprocessed folder.
 ///
 /// @code
-/// auto train = galaxyzoo::list_labeled_images("preprocessed", {"train"});
+/// std::vector<galaxyzoo::LabeledImage> train =
+///     galaxyzoo::list_labeled_images("preprocessed", {"train"});
 /// galaxyzoo::ImageLoaderOptions options;
 /// options.image_size = 256;
 /// options.batch_size = 32;
@@ -27,6 +15,17 @@
 /// loader.start_epoch(0);
 /// while (auto batch = loader.next()) model->forward(batch->images.to(device));
 /// @endcode
+///
+/// What a user must know:
+///  - images are decoded (read_image()), resized to image_size if needed, scaled to [0, 1]
+///    and normalised with kImageNetMean and kImageNetStd;
+///  - train_transforms adds colour jitter (brightness factor in [0, 1.2], contrast factor
+///    in [0.2, 1.8] by default) and random horizontal and vertical flips, optionally
+///    any-angle rotations; evaluation batches are left as they are;
+///  - every random choice comes from a generator seeded by (seed, epoch, image), so an
+///    epoch's batches are the same whatever the number of threads, and a run resumed in the
+///    middle of an epoch sees the same batches;
+///  - an optional cache keeps decoded images in memory within cache_bytes.
 
 #include <torch/types.h>
 
@@ -62,7 +61,7 @@ struct ImageLoaderOptions {
   /// with shuffle a different remainder is left out every epoch.
   bool drop_last = false;
   bool shuffle = false;              ///< a new order every epoch (seeded)
-  bool train_transforms = false;     ///< colour jitter and flips, as the original trained
+  bool train_transforms = false;     ///< colour jitter and flips (training)
   bool rotations = false;            ///< with train_transforms: also rotate by any angle
   double brightness_min = 0.0;       ///< colour jitter: brightness factor range
   double brightness_max = 1.2;       ///< colour jitter: brightness factor range
@@ -114,7 +113,8 @@ class ImageLoader {
   /// of an epoch sees the same batches as one that never stopped.
   void start_epoch(std::int64_t epoch, std::size_t first_batch = 0);
   /// The next batch of the epoch, or nothing at its end.
-  /// @throws IoError naming the file if an image cannot be decoded.
+  /// @throws IoError naming the file if an image cannot be decoded; InputError naming it
+  ///         if it is not RGB.
   std::optional<Batch> next();
 
   /// Bytes of decoded images held in the cache.

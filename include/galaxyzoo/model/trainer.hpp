@@ -1,30 +1,32 @@
 #pragma once
 /// @file
-/// Training a VGG16Classifier, with early stopping and checkpoints that survive kills.
-///
-/// Adam with two parameter groups (the trainable part of VGG16's features, and the head)
-/// and their own learning rates, cross-entropy loss (optionally class-weighted), early
-/// stopping on the validation loss that keeps the best weights. After every epoch the
-/// whole state (model, optimiser, epoch, early-stopping state, best weights, history, the
-/// random generator) is written atomically to the checkpoint file, a sealed file
-/// (sealed_file.hpp) whose previous version is kept beside it as `CHECKPOINT.previous`;
-/// a run killed at any moment resumes from it (from the previous version if the
-/// checkpoint is found damaged; the previous version is deleted once training finishes), and on the
-/// CPU with a fixed seed ends with the same weights as a run that was never interrupted. A stop
-/// request (request_stop(), e.g. from the SIGTERM handler that install_stop_handler() installs, as
-/// a cluster's wall-time limit sends) checkpoints in the middle of the epoch and returns.
-///
-/// Validation data only ever decide when to stop and which weights to keep: pass the
-/// validation split, never the test split (the original early-stopped on test).
+/// Training a VGG16Classifier, with early stopping and checkpoints that survive kills. Use a
+/// Trainer when you hold the model and the loaders yourself; run_training() (training_run.hpp)
+/// does the whole training step from a folder.
 ///
 /// @code
 /// galaxyzoo::TrainerOptions options;
 /// options.epochs = 10;
 /// options.checkpoint = "checkpoint_vgg16.pt";
 /// galaxyzoo::Trainer trainer(model, options);
-/// auto result = trainer.fit(train_loader, &val_loader);
+/// galaxyzoo::TrainingResult result = trainer.fit(train_loader, &val_loader);
 /// if (result.interrupted) return galaxyzoo::kExitResumable;
 /// @endcode
+///
+/// What a user must know:
+///  - Adam with two parameter groups (trainable features, head) and their own learning
+///    rates; cross-entropy loss, optionally class-weighted; early stopping on the
+///    validation loss keeps the best weights;
+///  - after every epoch the whole state (model, optimiser, epoch, early-stopping state,
+///    best weights, history, random generator) is written atomically to the checkpoint, a
+///    sealed file whose previous version is kept as `CHECKPOINT.previous` until training
+///    finishes; a killed run resumes from it (from the previous version if the checkpoint is
+///    damaged), and on the CPU with a fixed seed ends with the same weights as an
+///    uninterrupted run;
+///  - a stop request (request_stop(), SIGTERM through install_stop_handler()) checkpoints in
+///    the middle of the epoch and returns with interrupted set;
+///  - pass the validation split as @p val, never the test split: it decides when to stop
+///    and which weights to keep.
 
 #include <torch/types.h>
 
@@ -36,30 +38,20 @@
 #include <vector>
 
 #include "galaxyzoo/core/stop_request.hpp"
-#include "galaxyzoo/images/image.hpp"
+#include "galaxyzoo/model/hyperparameters.hpp"
 #include "galaxyzoo/model/image_loader.hpp"
+#include "galaxyzoo/model/training_history.hpp"
 #include "galaxyzoo/model/vgg16_classifier.hpp"
 
 namespace galaxyzoo {
 
 class DistributedContext;
 
-/// What one epoch achieved.
-struct EpochStats {
-  std::int64_t epoch = 0;        ///< 0-based
-  double train_loss = 0;         ///< mean cross-entropy over the epoch's training batches
-  double train_accuracy = 0;     ///< fraction of training images classified right
-  double val_loss = 0;           ///< mean validation cross-entropy (NaN without validation)
-  double val_accuracy = 0;       ///< fraction of validation images right (NaN without validation)
-  double seconds = 0;            ///< wall-clock time of the epoch
-  double images_per_second = 0;  ///< training throughput
-};
-
 /// Options of Trainer.
 struct TrainerOptions {
-  std::int64_t epochs = 10;   ///< most epochs to train
-  double lr_body = 1e-7;      ///< learning rate of the trainable features layers
-  double lr_head = 1e-4;      ///< learning rate of the head
+  std::int64_t epochs = 10;                    ///< most epochs to train
+  double lr_body = HyperParameters{}.lr_body;  ///< learning rate of the trainable features layers
+  double lr_head = HyperParameters{}.lr_head;  ///< learning rate of the head
   std::int64_t patience = 4;  ///< stop after this many epochs without a better val loss (0: never)
   std::vector<double> class_weights;   ///< cross-entropy weight per class (empty: equal)
   std::uint64_t seed = 123;            ///< seeds LibTorch's generator (dropout, initialisation)
@@ -68,7 +60,7 @@ struct TrainerOptions {
   /// On CUDA: run forward passes under autocast to bfloat16 (no loss scaling needed, as
   /// bfloat16 has float32's range); ignored on the CPU.
   bool mixed_precision = false;
-  /// Called after each epoch, e.g. to print it.
+  /// Called after each epoch, e.g. to print it (format_epoch_line() of training_history.hpp).
   std::function<void(const EpochStats&)> on_epoch;
   /// Called with a line for the user when fit() recovers from something without failing:
   /// a damaged checkpoint replaced by its previous copy. Empty: not called.
@@ -101,9 +93,11 @@ struct TrainerOptions {
 /// What fit() did.
 struct TrainingResult {
   std::vector<EpochStats> history;  ///< every finished epoch, resumed ones included
-  std::int64_t best_epoch = -1;  ///< epoch whose weights the model holds (-1: last, no validation)
-  double best_val_loss = 0;      ///< its validation loss
-  bool stopped_early = false;    ///< patience ran out
+  /// Epoch (0-based, as EpochStats::epoch) whose weights the model holds (-1: the last, no
+  /// validation).
+  std::int64_t best_epoch = -1;
+  double best_val_loss = 0;          ///< its validation loss
+  bool stopped_early = false;        ///< patience ran out
   bool stopped_by_callback = false;  ///< TrainerOptions::should_stop returned true
   bool interrupted = false;          ///< a stop was requested: resume from the checkpoint
   bool resumed = false;              ///< the run started from a checkpoint
@@ -138,26 +132,5 @@ class Trainer {
   VGG16Classifier model_;
   TrainerOptions options_;
 };
-
-/// The hyper-parameters the search tunes and training uses.
-struct HyperParameters {
-  std::int64_t layer = 21;  ///< VGG16 features children before this index are frozen
-  double lr_body = 1e-7;    ///< learning rate of the trainable features layers
-  double lr_head = 1e-4;    ///< learning rate of the head
-};
-
-/// Reads hyper-parameters from a text file of `key: value` (or `key = value`) lines, or
-/// a JSON object, with the keys layer, lr_body and lr_head; other keys (trial number,
-/// value) are ignored, missing ones keep their defaults.
-/// @throws IoError if the file cannot be read; InputError naming the line and key for a
-///         value that is not a number.
-HyperParameters read_hyperparameters(const std::filesystem::path& file);
-
-/// The loss (left) and accuracy (right) of each epoch, train and validation, as a plot.
-Image training_curves(const std::vector<EpochStats>& history);
-
-/// Writes the history as CSV (epoch, train_loss, train_accuracy, val_loss, val_accuracy,
-/// seconds, images_per_second), atomically.
-void write_history_csv(const std::vector<EpochStats>& history, const std::filesystem::path& file);
 
 }  // namespace galaxyzoo

@@ -1,27 +1,26 @@
 #pragma once
 /// @file
 /// The workflow's model: torchvision's VGG16 feature extractor with a small classifier
-/// head, as a LibTorch module.
-///
-/// The `features` part has torchvision's layers, indices and parameter names
-/// (`features.0.weight` ... `features.28.bias`), so ImageNet weights exported from
-/// torchvision load as they are (load_vgg16_features()). The head is the original's:
-/// Flatten -> Linear(in, 512) -> BatchNorm1d -> ReLU -> Dropout(0.5) -> Linear(512, 64) ->
-/// BatchNorm1d -> ReLU -> Dropout(0.3) -> Linear(64, num_classes), where `in` is
-/// 512 x (image_size / 32)^2 (512 x 8 x 8 for the original's 256 x 256 input).
-///
-/// Transfer learning freezes every `features` child before index `freeze_before` (the
-/// original's `layer`, default 21 = conv4_3); body_parameters() and head_parameters() are
-/// the two groups that get their own learning rates.
+/// head, as a LibTorch module. Use it through the VGG16Classifier handle; save_classifier()
+/// and load_classifier() store it with its class names.
 ///
 /// @code
-/// galaxyzoo::VGG16Classifier
-/// model(galaxyzoo::VGG16ClassifierOptions(/*num_classes=*/5).image_size(256));
+/// galaxyzoo::VGG16Classifier model(
+///     galaxyzoo::VGG16ClassifierOptions(/*num_classes=*/5).image_size(256));
 /// galaxyzoo::load_vgg16_features(*model, "vgg16_imagenet.pth");
 /// torch::optim::Adam adam({torch::optim::OptimizerParamGroup(model->body_parameters()),
 ///                          torch::optim::OptimizerParamGroup(model->head_parameters())});
-/// torch::Tensor logits = model->forward(torch::rand({8, 3, 256, 256}));   // [8, 5]
+/// torch::Tensor logits = model->forward(torch::rand({8, 3, 256, 256}));  // [8, 5]
 /// @endcode
+///
+/// What a user must know:
+///  - `features` has torchvision's layers, indices and parameter names (`features.0.weight`
+///    ... `features.28.bias`), so torchvision's ImageNet weights load as they are;
+///  - the head is Flatten -> Linear(in, 512) -> BatchNorm1d -> ReLU -> Dropout(0.5) ->
+///    Linear(512, 64) -> BatchNorm1d -> ReLU -> Dropout(0.3) -> Linear(64, num_classes),
+///    with `in` = 512 x (image_size / 32)^2 (512 x 8 x 8 for 256 x 256 input);
+///  - every `features` child before index freeze_before is frozen (default 21 = conv4_3);
+///    body_parameters() and head_parameters() are the groups with their own learning rates.
 
 #include <torch/arg.h>
 #include <torch/nn/cloneable.h>
@@ -35,6 +34,8 @@
 #include <string>
 #include <vector>
 
+#include "galaxyzoo/model/hyperparameters.hpp"
+
 namespace galaxyzoo {
 
 /// Options of VGG16Classifier.
@@ -44,11 +45,12 @@ struct VGG16ClassifierOptions {
 
   /// Number of classes (default 5).
   TORCH_ARG(std::int64_t, num_classes);
-  /// Side of the square input images, a multiple of 32 (default 256, the original's).
-  TORCH_ARG(std::int64_t, image_size) = 256;
-  /// `features` children before this index are frozen (default 21; 0 trains everything,
-  /// 31 freezes all of `features`).
-  TORCH_ARG(std::int64_t, freeze_before) = 21;
+  /// Side of the square input images, a multiple of 32 (default 256); an
+  /// int, as everywhere in the library (the model file stores it as a 64-bit integer).
+  TORCH_ARG(int, image_size) = 256;
+  /// `features` children before this index are frozen (0 trains everything, 31 freezes
+  /// all of `features`); the default is HyperParameters::layer's, 21.
+  TORCH_ARG(std::int64_t, freeze_before) = HyperParameters{}.layer;
   /// Width of the head's first hidden layer (default 512).
   TORCH_ARG(std::int64_t, hidden1) = 512;
   /// Width of the head's second hidden layer (default 64).
@@ -59,7 +61,7 @@ struct VGG16ClassifierOptions {
   TORCH_ARG(double, dropout2) = 0.3;
 };
 
-/// VGG16 features + the original's classifier head. Use through the VGG16Classifier handle.
+/// VGG16 features + the classifier head. Use through the VGG16Classifier handle.
 class VGG16ClassifierImpl : public torch::nn::Cloneable<VGG16ClassifierImpl> {
  public:
   /// Builds the layers (see reset()).

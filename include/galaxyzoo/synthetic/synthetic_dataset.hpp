@@ -2,8 +2,8 @@
 /// @file
 /// A synthetic Galaxy Zoo 2 data set in the Kaggle layout, rendered by the library.
 ///
-/// The real Kaggle data cannot always be downloaded, so SyntheticDataset makes a stand-in
-/// with the same layout: `images_training_rev1/<GalaxyID>.jpg` (424 x 424 RGB JPEG) and
+/// Use SyntheticDataset as a stand-in where the Kaggle data cannot be downloaded; it has
+/// the same layout: `images_training_rev1/<GalaxyID>.jpg` (424 x 424 RGB JPEG) and
 /// `training_solutions_rev1.csv` (GalaxyID + the 37 vote fractions). Each galaxy gets a
 /// GalaxyKind, a random GalaxyModel drawn for it (random_galaxy_model()), an image
 /// (render_galaxy()) and the votes of a simulated crowd (VoteSimulator), so labels and
@@ -44,8 +44,9 @@ struct SyntheticDatasetOptions {
   int num_threads = 0;            ///< rendering threads; 0: one per hardware thread
   bool replace_existing = false;  ///< replace a non-empty output folder
   VoteSimulatorOptions votes;     ///< crowd size and agreement
-  /// Called after each image with (images done, total), one call at a time; may be empty.
-  std::function<void(std::size_t, std::size_t)> progress;
+  /// Called after each image with (done, total): images rendered so far and all images to
+  /// render; one call at a time; may be empty.
+  std::function<void(std::size_t, std::size_t)> on_progress;
 };
 
 /// One planned galaxy.
@@ -77,6 +78,7 @@ class SyntheticDataset {
   /// A contact sheet: one row per GalaxyKind (classes 0-4, then the three kinds that
   /// match no class), the first @p per_row galaxies of each kind, each shrunk to
   /// @p cell x @p cell pixels. Rows of kinds with fewer galaxies stay partly black.
+  /// @throws Error if @p per_row or @p cell is not positive.
   Image contact_sheet(int per_row = 6, int cell = 141) const;
 
   /// Writes the Kaggle layout into @p root (created; must not exist or be empty unless

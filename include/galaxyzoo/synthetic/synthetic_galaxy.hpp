@@ -6,7 +6,7 @@
 /// and an exponential disk with inclination and position angle, spiral arms, a dust lane,
 /// colours, a companion, foreground stars, the point-spread function and the noise.
 /// random_galaxy_model() draws one for a GalaxyKind with the ranges documented in the
-/// source (src/synthetic_galaxy.cpp); GalaxyRenderer turns it into pixels and
+/// source (src/synthetic/synthetic_galaxy.cpp); GalaxyRenderer turns it into pixels and
 /// VoteSimulator into Galaxy Zoo votes.
 ///
 /// @code

@@ -54,6 +54,7 @@ class VoteSimulator {
   Eigen::RowVectorXd votes(int intended_class);
 
   /// The 37 fractions of one galaxy of @p kind (what a crowd answers on seeing it).
+  /// @throws Error for a value that is not a GalaxyKind.
   Eigen::RowVectorXd votes(GalaxyKind kind);
 
   /// A VoteTable with one row per (id, class) pair.

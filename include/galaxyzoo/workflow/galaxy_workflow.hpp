@@ -1,46 +1,43 @@
 #pragma once
 /// @file
 /// The whole Galaxy Zoo workflow as one library call: create the data set, preprocess,
-/// augment classes 2 and 3, search hyper-parameters, train, evaluate.
-///
-/// run_galaxy_workflow() builds a Workflow (workflow.hpp) of the original's steps, each
-/// the same library calls that the single-step example programs make, and runs it in a
-/// work folder:
-///
-///     full_galaxy_dataset/   create_dataset: the split images and manifest.csv
-///     preprocessed/          preprocess (centre crop to 256) and augment_class_2/3
-///     hpo/                   vgg16_hpo: hpo_galaxy_vgg16.db, best_vgg16_hpo_params.txt, per-trial
-///     files model/                 train_model: final_vgg16_model.pt, checkpoint, loss_vgg16.png
-///     evaluation/            eval_model: exp_results.csv, metrics.json, predictions.csv, the
-///     heatmaps workflow_summary.json  classes, split, best parameters, test metrics, time per step
-///
-/// It is incremental and restartable: a second run skips every step whose inputs did not
-/// change, a changed option re-runs exactly the steps it affects, and a run stopped by
-/// SIGTERM or by the wall-time limit resumes each step from its checkpoint (the study
-/// database, the training checkpoint). With maxwalltime_minutes set, a timer requests a
-/// stop shortly before the limit (10% of it, at most a minute, earlier); the result then
-/// says finished = false and a driver exits with kExitResumable.
-///
-/// Without ImageNet weights (no file can be downloaded at run time), the original's frozen
-/// body and learning rates of 1e-7..1e-9 barely learn; the workflow then trains all of
-/// VGG16 from its Kaiming initialisation with larger learning rates
-/// (SearchSpace::vgg16_from_scratch()), milder colour jitter (brightness and contrast
-/// factors 0.8..1.2) and rotations by any angle. With a weights file it keeps the
-/// original's space and jitter.
+/// augment classes 2 and 3, search hyper-parameters, train, evaluate. Use it to run
+/// everything in one work folder; the single-step functions remain for other pipelines.
 ///
 /// @code
 /// galaxyzoo::GalaxyWorkflowOptions options;
 /// options.data_path = "galaxy-zoo-the-galaxy-challenge";
 /// options.work_dir = "work";
-/// options.progress = &std::cout;
-/// auto result = galaxyzoo::run_galaxy_workflow(options);
-/// if (!result.finished) return galaxyzoo::kExitResumable;   // run again to continue
+/// options.on_message = [](const std::string& line) { std::cout << line << std::flush; };
+/// galaxyzoo::GalaxyWorkflowResult result = galaxyzoo::run_galaxy_workflow(options);
+/// if (!result.finished) return galaxyzoo::kExitResumable;  // run again to continue
 /// @endcode
+///
+/// Files written under work_dir (GalaxyWorkflowPaths names them):
+///
+///     full_galaxy_dataset/    create_dataset: the split images and manifest.csv
+///     preprocessed/           preprocess (centre crop to 256) and augment_class_2/3
+///     hpo/                    vgg16_hpo: hpo_galaxy_vgg16.db, best_vgg16_hpo_params.txt,
+///                             per-trial files
+///     model/                  train_model: final_vgg16_model.pt, checkpoint, loss_vgg16.png
+///     evaluation/             eval_model: exp_results.csv, metrics.json, predictions.csv,
+///                             the heatmaps
+///     workflow_summary.json   classes, split, best parameters, test metrics, time per step
+///     .galaxyzoo-workflow/    the step records (workflow.hpp)
+///
+/// Behaviour:
+///  - a second run skips every step whose inputs did not change; a changed option re-runs
+///    exactly the steps it affects (workflow.hpp);
+///  - a run stopped by SIGTERM or by maxwalltime_minutes (wall_time_limit.hpp) returns
+///    finished = false, and the next run resumes each step from its checkpoint;
+///  - without a weights file the search uses SearchSpace::vgg16_from_scratch(), milder colour
+///    jitter (brightness and contrast 0.8..1.2) and rotations by any angle;
+///  - progress lines and the final summary go to on_message, one call per line.
 
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
-#include <iosfwd>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -48,7 +45,7 @@
 
 namespace galaxyzoo {
 
-/// Options of run_galaxy_workflow(), with the original's defaults.
+/// Options of run_galaxy_workflow().
 struct GalaxyWorkflowOptions {
   std::filesystem::path data_path = "galaxy-zoo-the-galaxy-challenge";  ///< Kaggle layout folder
   std::filesystem::path work_dir = "galaxyzoo_work";                    ///< where every output goes
@@ -58,7 +55,7 @@ struct GalaxyWorkflowOptions {
   std::int64_t hpo_epochs = 0;  ///< most epochs of each search trial (0: epochs)
   std::int64_t trials = 1;      ///< finished search trials
   int num_workers = 0;  ///< threads of preprocessing, augmentation and loading (0: all cores)
-  std::size_t num_class_2 = 7000;  ///< new class-2 training images (the original's default)
+  std::size_t num_class_2 = 7000;  ///< new class-2 training images
   std::size_t num_class_3 = 3000;  ///< new class-3 training images
   double maxwalltime_minutes = 0;  ///< stop cleanly before this many minutes (0: no limit)
   int image_size = 256;            ///< network input side, a multiple of 32
@@ -66,14 +63,35 @@ struct GalaxyWorkflowOptions {
   std::filesystem::path
       weights;  ///< torchvision VGG16 ImageNet state_dict (empty: train from scratch)
   std::vector<std::int64_t> max_img;  ///< cap per class (five numbers; empty: all)
-  bool stratified = true;             ///< split each class 80/10/10 (the original did not)
+  bool stratified = true;             ///< split each class 80/10/10 (false: all galaxies together)
   std::string sampler = "tpe";        ///< search sampler: random, grid or tpe
   std::string pruner = "none";        ///< search pruner: none or median
   std::filesystem::path space;        ///< search space JSON (empty: the default for the weights)
   std::int64_t patience = 4;          ///< early-stopping patience of trials and training
   bool tta = false;                   ///< evaluate with test-time augmentation
   std::size_t cache_mb = 0;           ///< decoded-image cache of each loader
-  std::ostream* progress = nullptr;   ///< progress lines and the final summary (nullptr: silent)
+  /// Called with each progress line (ending in '\n') and with the final summary; empty: silent.
+  std::function<void(const std::string& line)> on_message;
+};
+
+/// The folders and files of a work folder (see the file comment).
+struct GalaxyWorkflowPaths {
+  /// The paths under @p work_dir.
+  explicit GalaxyWorkflowPaths(const std::filesystem::path& work_dir);
+
+  std::filesystem::path work;          ///< the work folder
+  std::filesystem::path dataset;       ///< create_dataset: full_galaxy_dataset/
+  std::filesystem::path manifest;      ///< full_galaxy_dataset/manifest.csv
+  std::filesystem::path preprocessed;  ///< preprocess and augment_class_2/3: preprocessed/
+  std::filesystem::path hpo;           ///< vgg16_hpo: hpo/
+  std::filesystem::path hpo_database;  ///< hpo/hpo_galaxy_vgg16.db
+  std::filesystem::path best_params;   ///< hpo/best_vgg16_hpo_params.txt
+  std::filesystem::path trials_table;  ///< hpo/vgg16_hpo_trials.csv
+  std::filesystem::path model;         ///< train_model: model/
+  std::filesystem::path model_file;    ///< model/final_vgg16_model.pt
+  std::filesystem::path evaluation;    ///< eval_model: evaluation/
+  std::filesystem::path summary_file;  ///< workflow_summary.json
+  std::filesystem::path record_dir;    ///< the step records: .galaxyzoo-workflow/
 };
 
 /// What run_galaxy_workflow() did.

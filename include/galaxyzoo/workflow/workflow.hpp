@@ -1,24 +1,8 @@
 #pragma once
 /// @file
 /// Running a workflow's steps incrementally: skip what is up to date, resume what was
-/// interrupted, redo exactly what a changed setting affects.
-///
-/// Each step declares the steps it needs and the inputs it depends on (settings as
-/// key/value text and input files by size and modification time). Its fingerprint is a
-/// hash of those inputs and of the fingerprints of the steps it needs, so a change
-/// anywhere upstream reaches every step downstream and no other. The runner keeps one
-/// record per step in a folder (`<name>.json`, written atomically):
-///
-/// - no record, or a record with another fingerprint: the step's clean() removes what a
-///   run with other inputs left (outputs, checkpoints), then the step runs afresh;
-/// - a "started" record with this fingerprint: the run was interrupted; the step runs
-///   again and resumes from its own checkpoints (study database, training checkpoint);
-/// - a "complete" record with this fingerprint: the step is skipped, and its summary
-///   and details come from the record.
-///
-/// A step returns finished = false when it stopped on request (see stop_request.hpp);
-/// the runner then stops and Workflow::run() reports it, so the program can exit with
-/// kExitResumable. A stop requested between steps stops before the next one.
+/// interrupted, redo exactly what a changed setting affects. Use it for any multi-step
+/// pipeline whose steps write files (run_galaxy_workflow() is built on it).
 ///
 /// @code
 /// galaxyzoo::Workflow workflow({"work/.galaxyzoo-workflow"});
@@ -28,9 +12,21 @@
 /// split.clean = [&] { std::filesystem::remove_all("work/full_galaxy_dataset"); };
 /// workflow.add(std::move(split));
 /// // ... more steps, each after the steps it needs
-/// auto reports = workflow.run();
+/// std::vector<galaxyzoo::StepReport> reports = workflow.run();
 /// if (!workflow.finished()) return galaxyzoo::kExitResumable;
 /// @endcode
+///
+/// A step's fingerprint hashes its inputs (settings, and files by size and modification
+/// time) and the fingerprints of the steps it needs, so a change reaches every step
+/// downstream and no other. The runner keeps one record per step, `<name>.json` in
+/// record_dir, written atomically:
+///  - no record, or another fingerprint: clean() runs, then the step runs afresh;
+///  - a "started" record with this fingerprint (interrupted): the step runs again and
+///    resumes from its own checkpoints;
+///  - a "complete" record with this fingerprint: the step is skipped; its summary and
+///    details come from the record.
+/// A step that returns finished = false (stopped on request, stop_request.hpp), or a stop
+/// requested between steps, ends run(); finished() is then false.
 
 #include <cstdint>
 #include <filesystem>
