@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   std::string image_list;
   bool random_selection = false;
   bool copy = false;
+  std::string split_rng = "galaxyzoo";
 
   program.add_input_dir(input_dir,
                         "Kaggle folder: training_solutions_rev1.csv + images_training_rev1/");
@@ -30,6 +31,11 @@ int main(int argc, char** argv) {
                  "Cap per class: five numbers (default: no cap)")
       ->expected(1, -1);
   app.add_flag("--stratified", split_options.stratified, "Split each class 80/10/10 on its own");
+  app.add_option("--split_rng", split_rng,
+                 "Shuffle: galaxyzoo, or numpy for the original's split file for file "
+                 "(pandas' sample(frac=1, random_state=seed); not with --stratified)")
+      ->check(CLI::IsMember({"galaxyzoo", "numpy"}))
+      ->capture_default_str();
   app.add_flag("--random_selection", random_selection,
                "Pick capped galaxies at random, not the first N");
   app.add_option("--image_list", image_list,
@@ -43,6 +49,10 @@ int main(int argc, char** argv) {
                "Replace an existing, non-empty output folder");
   return program.run(argc, argv, [&] {
     dataset_options.image_list = image_list;
+    split_options.rng = galaxyzoo::parse_split_rng(split_rng);
+    if (split_options.rng == galaxyzoo::SplitRng::numpy && split_options.stratified)
+      throw galaxyzoo::examples::UsageError(
+          "--split_rng numpy cannot be combined with --stratified");
     dataset_options.seed = split_options.seed;
     dataset_options.selection =
         random_selection ? galaxyzoo::Selection::random : galaxyzoo::Selection::first;

@@ -55,6 +55,12 @@ int main(int argc, char** argv) {
   app.add_flag("--tta", o.tta, "Evaluate with test-time augmentation (8 flips and rotations)");
   bool unstratified = false;
   app.add_flag("--unstratified", unstratified, "Split all classes together, as the original did");
+  std::string split_rng = "galaxyzoo";
+  app.add_option("--split_rng", split_rng,
+                 "Shuffle: galaxyzoo, or numpy (with --unstratified) for the original's split "
+                 "file for file")
+      ->check(CLI::IsMember({"galaxyzoo", "numpy"}))
+      ->capture_default_str();
   return program.run(argc, argv, [&] {
     galaxyzoo::install_stop_handler();
     o.data_path = data_path;
@@ -62,6 +68,9 @@ int main(int argc, char** argv) {
     o.weights = weights;
     o.space = space;
     o.stratified = !unstratified;
+    o.split_rng = galaxyzoo::parse_split_rng(split_rng);
+    if (o.split_rng == galaxyzoo::SplitRng::numpy && o.stratified)
+      throw galaxyzoo::examples::UsageError("--split_rng numpy needs --unstratified");
     o.on_message = [](const std::string& line) { std::cout << line << std::flush; };
     const auto result = galaxyzoo::run_galaxy_workflow(o);
     return result.finished ? galaxyzoo::examples::kExitOk : galaxyzoo::kExitResumable;

@@ -7,6 +7,7 @@
 
 #include "galaxyzoo/core/atomic_output.hpp"
 #include "galaxyzoo/core/error.hpp"
+#include "galaxyzoo/core/numpy_random.hpp"
 #include "galaxyzoo/core/random.hpp"
 #include "galaxyzoo/core/text_table.hpp"
 
@@ -42,6 +43,27 @@ void cut(std::vector<Galaxy>& galaxies, const std::vector<std::size_t>& order,
   }
 }
 
+// The original's shuffle: the galaxies of class 0, then class 1, ... (each in catalogue
+// order, as pandas.concat put the class tables), in the order numpy's permutation gives.
+std::vector<std::size_t> numpy_order(const std::vector<Galaxy>& galaxies, std::size_t classes,
+                                     std::uint64_t seed) {
+  if (seed > 0xffffffffULL)
+    throw Error("Splitter: the numpy shuffle takes a seed below 2^32, got " + std::to_string(seed));
+  std::vector<std::size_t> by_class;
+  by_class.reserve(galaxies.size());
+  for (std::size_t k = 0; k < classes; ++k) {
+    for (std::size_t i = 0; i < galaxies.size(); ++i) {
+      if (static_cast<std::size_t>(galaxies[i].label) == k) by_class.push_back(i);
+    }
+  }
+  std::vector<std::size_t> order;
+  order.reserve(by_class.size());
+  for (const auto i :
+       NumpyRandomState(static_cast<std::uint32_t>(seed)).permutation(by_class.size()))
+    order.push_back(by_class[i]);
+  return order;
+}
+
 void place(const fs::path& source, const fs::path& target, Placement placement) {
   std::error_code ec;
   if (placement == Placement::link_or_copy) {
@@ -68,6 +90,16 @@ std::string_view to_string(Split split) noexcept {
 }
 
 std::ostream& operator<<(std::ostream& out, Split split) { return out << to_string(split); }
+
+std::string_view to_string(SplitRng rng) noexcept {
+  return rng == SplitRng::numpy ? "numpy" : "galaxyzoo";
+}
+
+SplitRng parse_split_rng(std::string_view name) {
+  if (name == "galaxyzoo") return SplitRng::galaxyzoo;
+  if (name == "numpy") return SplitRng::numpy;
+  throw Error("split rng '" + std::string(name) + "': expected galaxyzoo or numpy");
+}
 
 std::vector<std::array<std::size_t, 3>> SplitPlan::counts() const {
   std::vector<std::array<std::size_t, 3>> result(class_names.size(), {0, 0, 0});
@@ -118,6 +150,10 @@ Splitter::Splitter(SplitOptions options) : options_(options) {
                 ") and val_fraction (" + std::to_string(options_.val_fraction) +
                 ") must lie in [0, 1] and add up to at most 1");
   }
+  if (options_.rng == SplitRng::numpy && options_.stratified)
+    throw Error(
+        "Splitter: the numpy shuffle reproduces the original's unstratified split; "
+        "it cannot be combined with a stratified one");
 }
 
 SplitPlan Splitter::split(const Dataset& dataset) const {
@@ -143,7 +179,10 @@ SplitPlan Splitter::split(std::vector<Galaxy> galaxies,
   plan.entries.reserve(galaxies.size());
   Rng rng(options_.seed);
 
-  if (!options_.stratified) {
+  if (options_.rng == SplitRng::numpy) {
+    cut(galaxies, numpy_order(galaxies, plan.class_names.size(), options_.seed), options_,
+        plan.entries);
+  } else if (!options_.stratified) {
     std::vector<std::size_t> order(galaxies.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
     rng.shuffle(order);

@@ -136,6 +136,9 @@ WorkflowStep create_dataset_step(const GalaxyStepContext& c) {
       .set("seed", static_cast<std::int64_t>(options.seed))
       .set("stratified", options.stratified ? "yes" : "no")
       .set("max_img", options.max_img);
+  // Only a non-default shuffle is an input, so work folders made before it keep their steps.
+  if (options.split_rng != SplitRng::galaxyzoo)
+    create.inputs.set("split_rng", std::string(to_string(options.split_rng)));
   create.run = [&c] {
     DatasetOptions dataset_options;
     dataset_options.seed = c.options.seed;
@@ -145,6 +148,7 @@ WorkflowStep create_dataset_step(const GalaxyStepContext& c) {
     SplitOptions split_options;
     split_options.seed = c.options.seed;
     split_options.stratified = c.options.stratified;
+    split_options.rng = c.options.split_rng;
     const SplitPlan plan = Splitter(split_options).split(dataset);
     WriteSplitOptions write_options;
     write_options.replace_existing = true;

@@ -30,6 +30,8 @@ void check_options(const GalaxyWorkflowOptions& o) {
   if (o.epochs < 1) throw Error("workflow: epochs must be at least 1");
   if (o.hpo_epochs < 0) throw Error("workflow: hpo_epochs must not be negative");
   if (o.trials < 1) throw Error("workflow: trials must be at least 1");
+  if (o.split_rng == SplitRng::numpy && o.stratified)
+    throw Error("workflow: the numpy shuffle (the original's split) needs stratified = false");
   if (o.batch_size < 1) throw Error("workflow: batch_size must be at least 1");
   if (o.patience < 0) throw Error("workflow: patience must not be negative");
   if (!o.max_img.empty() && o.max_img.size() != 5) {

@@ -218,3 +218,37 @@ BOOST_FIXTURE_TEST_CASE(unwritable_output_fails_cleanly, Folder) {
   }
   BOOST_TEST(gz::testing::read_text(dir / "blocker") == "x");
 }
+
+// The numpy shuffle: the classes' galaxies concatenated in class order, permuted as numpy's
+// RandomState(seed).permutation does (pandas' sample(frac=1)), then cut.
+BOOST_AUTO_TEST_CASE(numpy_shuffle_is_the_original_s_order) {
+  std::vector<gz::Galaxy> galaxies;
+  for (int i = 0; i < 10; ++i) {
+    gz::Galaxy g;
+    g.id = 100 + i;
+    g.label = i % 2;  // catalogue order mixes the classes
+    g.counter = static_cast<std::size_t>(i / 2);
+    g.image = "img.jpg";
+    galaxies.push_back(g);
+  }
+  gz::SplitOptions options;
+  options.rng = gz::SplitRng::numpy;
+  const auto plan = gz::Splitter(options).split(galaxies, {"a", "b"});
+  // Concatenated: ids 100 102 104 106 108 (class 0), 101 103 105 107 109 (class 1);
+  // RandomState(10).permutation(10) = 8 2 5 6 3 1 0 7 4 9.
+  const std::vector<std::int64_t> expected{107, 104, 101, 103, 106, 102, 100, 105, 108, 109};
+  BOOST_REQUIRE(plan.entries.size() == expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i)
+    BOOST_TEST(plan.entries[i].galaxy.id == expected[i]);
+  BOOST_TEST(plan.entries[7].file_name == "train_class_1_2.jpg");
+  BOOST_TEST(plan.entries[8].file_name == "val_class_0_4.jpg");
+  BOOST_TEST(plan.entries[9].file_name == "test_class_1_4.jpg");
+  options.stratified = true;
+  BOOST_CHECK_THROW(gz::Splitter{options}, gz::Error);
+  options.stratified = false;
+  options.seed = 1ULL << 32;
+  BOOST_CHECK_THROW(gz::Splitter(options).split(galaxies, {"a", "b"}), gz::Error);
+  BOOST_TEST((gz::parse_split_rng("numpy") == gz::SplitRng::numpy));
+  BOOST_TEST(gz::to_string(gz::SplitRng::numpy) == "numpy");
+  BOOST_CHECK_THROW(gz::parse_split_rng("pandas"), gz::Error);
+}

@@ -105,7 +105,7 @@ BOOST_AUTO_TEST_CASE(the_data_steps_inputs) {
   BOOST_TEST(step_named(steps, "preprocess").inputs.values() == preprocess);
   const Values class_2{{"num", "7000"}, {"seed", "10"}};
   BOOST_TEST(step_named(steps, "augment_class_2").inputs.values() == class_2);
-  const Values class_3{{"num", "3000"}, {"seed", "10"}};
+  const Values class_3{{"num", "4000"}, {"seed", "10"}};
   BOOST_TEST(step_named(steps, "augment_class_3").inputs.values() == class_3);
   const Values evaluation{{"tta", "no"}, {"batch_size", "32"}};
   BOOST_TEST(step_named(steps, "eval_model").inputs.values() == evaluation);
@@ -118,12 +118,14 @@ BOOST_AUTO_TEST_CASE(options_reach_the_data_steps_inputs) {
   o.seed = 7;
   o.num_class_3 = 0;
   o.tta = true;
+  o.split_rng = gz::SplitRng::numpy;
   const auto context = gz::galaxy_step_context(o, kCpu);
   const auto steps = gz::galaxy_workflow_steps(context);
   const auto& create = step_named(steps, "create_dataset").inputs.values();
   BOOST_TEST(create.at("max_img") == "5,4,3,2,1");
   BOOST_TEST(create.at("stratified") == "no");
   BOOST_TEST(create.at("seed") == "7");
+  BOOST_TEST(create.at("split_rng") == "numpy");
   BOOST_TEST(step_named(steps, "augment_class_3").inputs.values().at("num") == "0");
   BOOST_TEST(step_named(steps, "eval_model").inputs.values().at("tta") == "yes");
 }

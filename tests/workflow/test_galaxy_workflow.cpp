@@ -47,6 +47,7 @@ BOOST_AUTO_TEST_CASE(bad_options_are_refused_before_anything_is_written) {
   refused([](auto& o) { o.max_img = {1, 2, 3, 4, -5}; });
   refused([](auto& o) { o.maxwalltime_minutes = -1; });
   refused([](auto& o) { o.device = "gpu"; });
+  refused([](auto& o) { o.split_rng = gz::SplitRng::numpy; });  // needs stratified = false
 }
 
 BOOST_AUTO_TEST_CASE(a_missing_data_folder_is_an_error_naming_it) {

@@ -43,12 +43,27 @@ std::string_view to_string(Split split) noexcept;
 /// Writes to_string(split).
 std::ostream& operator<<(std::ostream& out, Split split);
 
+/// Which generator shuffles the galaxies before the cut.
+enum class SplitRng {
+  galaxyzoo,  ///< galaxyzoo's Rng (random.hpp): the same split on every platform
+  /// numpy's legacy RandomState, as the original's pandas `sample(frac=1, random_state=seed)`
+  /// did over the class-0 ... class-K tables concatenated in catalogue order: the original's
+  /// split file for file. Only unstratified, with a seed below 2^32.
+  numpy,
+};
+
+/// "galaxyzoo" or "numpy".
+std::string_view to_string(SplitRng rng) noexcept;
+/// The SplitRng called @p name. @throws Error for another name.
+SplitRng parse_split_rng(std::string_view name);
+
 /// How to split.
 struct SplitOptions {
-  double train_fraction = 0.8;  ///< share of galaxies in train (cut at floor(0.8 n))
-  double val_fraction = 0.1;    ///< share in val; the rest is test
-  std::uint64_t seed = 10;      ///< shuffle seed
-  bool stratified = false;      ///< split each class on its own
+  double train_fraction = 0.8;         ///< share of galaxies in train (cut at floor(0.8 n))
+  double val_fraction = 0.1;           ///< share in val; the rest is test
+  std::uint64_t seed = 10;             ///< shuffle seed
+  bool stratified = false;             ///< split each class on its own
+  SplitRng rng = SplitRng::galaxyzoo;  ///< the shuffle's generator
 };
 
 /// One galaxy's place in the split.

@@ -41,6 +41,7 @@
 #include <string>
 #include <vector>
 
+#include "galaxyzoo/data/splitter.hpp"
 #include "galaxyzoo/workflow/workflow.hpp"
 
 namespace galaxyzoo {
@@ -56,7 +57,7 @@ struct GalaxyWorkflowOptions {
   std::int64_t trials = 1;      ///< finished search trials
   int num_workers = 0;  ///< threads of preprocessing, augmentation and loading (0: all cores)
   std::size_t num_class_2 = 7000;  ///< new class-2 training images
-  std::size_t num_class_3 = 3000;  ///< new class-3 training images
+  std::size_t num_class_3 = 4000;  ///< new class-3 training images (the original's default)
   double maxwalltime_minutes = 0;  ///< stop cleanly before this many minutes (0: no limit)
   int image_size = 256;            ///< network input side, a multiple of 32
   std::string device = "auto";     ///< "auto", "cpu", "cuda" or "cuda:N"
@@ -64,12 +65,15 @@ struct GalaxyWorkflowOptions {
       weights;  ///< torchvision VGG16 ImageNet state_dict (empty: train from scratch)
   std::vector<std::int64_t> max_img;  ///< cap per class (five numbers; empty: all)
   bool stratified = true;             ///< split each class 80/10/10 (false: all galaxies together)
-  std::string sampler = "tpe";        ///< search sampler: random, grid or tpe
-  std::string pruner = "none";        ///< search pruner: none or median
-  std::filesystem::path space;        ///< search space JSON (empty: the default for the weights)
-  std::int64_t patience = 4;          ///< early-stopping patience of trials and training
-  bool tta = false;                   ///< evaluate with test-time augmentation
-  std::size_t cache_mb = 0;           ///< decoded-image cache of each loader
+  /// The split's shuffle; SplitRng::numpy (with stratified = false) gives the original's
+  /// split file for file.
+  SplitRng split_rng = SplitRng::galaxyzoo;
+  std::string sampler = "tpe";  ///< search sampler: random, grid or tpe
+  std::string pruner = "none";  ///< search pruner: none or median
+  std::filesystem::path space;  ///< search space JSON (empty: the default for the weights)
+  std::int64_t patience = 4;    ///< early-stopping patience of trials and training
+  bool tta = false;             ///< evaluate with test-time augmentation
+  std::size_t cache_mb = 0;     ///< decoded-image cache of each loader
   /// Called with each progress line (ending in '\n') and with the final summary; empty: silent.
   std::function<void(const std::string& line)> on_message;
 };
