@@ -26,9 +26,7 @@ int main(int argc, char** argv) {
   app.add_option("--first_number", options.first_number, "Number of the first new file")
       ->capture_default_str();
   program.add_num_workers(options.num_workers, "Threads");
-  app.add_option("--quality", options.jpeg_quality, "JPEG quality")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 100));
+  program.add_jpeg_quality(options.jpeg_quality);
   app.add_flag("--any_angle", options.any_angle,
                "Add a random rotation angle (galaxies have no orientation)");
   app.add_flag("--flips", options.flips, "Random horizontal and vertical flips");

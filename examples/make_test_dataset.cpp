@@ -28,9 +28,7 @@ int main(int argc, char** argv) {
   program.add_seed(options.seed, "Seed: the same seed gives the same data set");
   app.add_option("--image_size", options.image_size, "Image size in pixels")->capture_default_str();
   program.add_num_workers(options.num_threads, "Rendering threads");
-  app.add_option("--quality", options.jpeg_quality, "JPEG quality")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 100));
+  program.add_jpeg_quality(options.jpeg_quality);
   app.add_flag("--replace", options.replace_existing,
                "Replace an existing, non-empty output folder");
   app.add_option("--contact_sheet", contact_sheet,

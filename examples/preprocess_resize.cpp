@@ -40,9 +40,7 @@ int main(int argc, char** argv) {
   app.add_option("--expected_size", options.expected_input_size,
                  "Inputs of another size are errors (0: any)")
       ->capture_default_str();
-  app.add_option("--quality", options.jpeg_quality, "JPEG quality")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 100));
+  program.add_jpeg_quality(options.jpeg_quality);
   app.add_option("--stretch", stretch, "FITS/16-bit to 8 bits: asinh or linear")
       ->capture_default_str()
       ->check(CLI::IsMember({"asinh", "linear"}));

@@ -4,8 +4,6 @@
 #include <galaxyzoo/model/device.hpp>
 #include <galaxyzoo/version.hpp>
 
-#include <algorithm>
-#include <cctype>
 #include <iostream>
 #include <new>
 #include <utility>
@@ -21,16 +19,6 @@ std::string first_line(const char* message) {
   const std::string text = message;
   const auto end = text.find('\n');
   return end == std::string::npos ? text : text.substr(0, end);
-}
-
-// Whether @p spec has the form of a device request: auto, cpu, cuda or cuda:N. Whether
-// that device exists is select_device()'s question, when the program runs.
-bool is_device_request(const std::string& spec) {
-  if (spec == "auto" || spec == "cpu" || spec == "cuda") return true;
-  const std::string prefix = "cuda:";
-  if (spec.size() <= prefix.size() || spec.compare(0, prefix.size(), prefix) != 0) return false;
-  return std::all_of(spec.begin() + static_cast<std::ptrdiff_t>(prefix.size()), spec.end(),
-                     [](unsigned char c) { return std::isdigit(c) != 0; });
 }
 
 }  // namespace
@@ -82,15 +70,17 @@ CLI::Option* Program::add_num_workers(int& workers, const std::string& help) {
       ->check(CLI::NonNegativeNumber);
 }
 
+CLI::Option* Program::add_jpeg_quality(int& quality) {
+  return app_.add_option("--quality", quality, "JPEG quality")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
+}
+
 CLI::Option* Program::add_device(std::string& device) {
   device = "auto";
   return app_.add_option("--device", device, "auto, cpu, cuda or cuda:N")
       ->capture_default_str()
-      ->check(CLI::Validator(
-          [](std::string& spec) -> std::string {
-            return is_device_request(spec) ? "" : "expected auto, cpu, cuda or cuda:N";
-          },
-          "DEVICE"));
+      ->check(parsed_by([](const std::string& spec) { parse_device_request(spec); }, "DEVICE"));
 }
 
 CLI::Option* Program::add_threads() {

@@ -73,6 +73,9 @@ class Program {
   /// --num_workers, default kDefaultThreads (set in @p workers here); @p help says what
   /// the threads do.
   CLI::Option* add_num_workers(int& workers, const std::string& help);
+  /// --quality: JPEG quality of the images written, 1 to 100; @p quality's value is the
+  /// default.
+  CLI::Option* add_jpeg_quality(int& quality);
   /// --device: auto (the default, set in @p device here), cpu, cuda or cuda:N.
   CLI::Option* add_device(std::string& device);
   /// --threads: LibTorch's CPU threads per operation, default kDefaultThreads; run() sets

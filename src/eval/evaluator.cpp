@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstdio>
 #include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -11,6 +10,7 @@
 
 #include "galaxyzoo/core/atomic_output.hpp"
 #include "galaxyzoo/core/error.hpp"
+#include "galaxyzoo/core/number_format.hpp"
 #include "galaxyzoo/core/text_table.hpp"
 #include "galaxyzoo/images/plot.hpp"
 #include "galaxyzoo/model/classifier.hpp"
@@ -20,11 +20,7 @@ namespace galaxyzoo {
 namespace fs = std::filesystem;
 namespace {
 
-std::string format(double v, int decimals = 3) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.*f", decimals, v);
-  return text;
-}
+std::string format(double v) { return format_fixed(v, 3); }
 
 // A CSV field, quoted when it holds a comma, a quote or a line break.
 std::string matrix_text(const ClassificationMetrics& m) {
@@ -163,7 +159,7 @@ std::string EvaluationReport::summary() const {
   table.add_row({"weighted avg", "", format(m.weighted.precision), format(m.weighted.recall),
                  format(m.weighted.f1), n, n});
   const BootstrapIntervals& ci = intervals;
-  const std::string level = format(ci.options.confidence * 100, 0) + " %";
+  const std::string level = format_fixed(ci.options.confidence * 100, 0) + " %";
   TextTable overall({"Metric", "Value", level + " interval"});
   overall.add_row({"accuracy", format(m.accuracy),
                    "[" + format(ci.accuracy.low) + ", " + format(ci.accuracy.high) + "]"});

@@ -47,3 +47,14 @@ BOOST_AUTO_TEST_CASE(cpu_threads_can_be_set) {
       gz::describe(torch::kCPU).find(std::to_string(torch::get_num_threads()) + " threads") !=
       std::string::npos);
 }
+
+BOOST_AUTO_TEST_CASE(device_requests_are_parsed_without_asking_for_the_device) {
+  using Kind = gz::DeviceRequest::Kind;
+  BOOST_TEST((gz::parse_device_request("auto").kind == Kind::automatic));
+  BOOST_TEST((gz::parse_device_request("cpu").kind == Kind::cpu));
+  BOOST_TEST((gz::parse_device_request("cuda").kind == Kind::cuda));
+  BOOST_TEST(gz::parse_device_request("cuda").index == 0);
+  BOOST_TEST(gz::parse_device_request("cuda:12").index == 12);  // whether it exists: later
+  for (const char* bad : {"gpu", "cuda:", "cuda:-1", "cuda:1x", "cudax", "CPU", ""})
+    BOOST_CHECK_THROW(gz::parse_device_request(bad), gz::Error);
+}

@@ -14,8 +14,19 @@
 
 namespace galaxyzoo {
 
-/// Parses a device request: "auto" (the first CUDA device if LibTorch sees one, else the
-/// CPU), "cpu", "cuda" (device 0) or "cuda:N".
+/// What a device request names, before asking whether it exists.
+struct DeviceRequest {
+  enum class Kind { automatic, cpu, cuda };
+  Kind kind = Kind::automatic;  ///< "auto", "cpu", or "cuda" / "cuda:N"
+  int index = 0;                ///< N of "cuda:N" (0 for "cuda")
+};
+
+/// The form of a device request: "auto", "cpu", "cuda" or "cuda:N" (N a decimal number).
+/// @throws galaxyzoo::Error "device 'SPEC': expected auto, cpu, cuda or cuda:N" otherwise.
+DeviceRequest parse_device_request(std::string_view spec);
+
+/// Parses a device request (parse_device_request()) and chooses the device: "auto" (the first CUDA
+/// device if LibTorch sees one, else the CPU), "cpu", "cuda" (device 0) or "cuda:N".
 /// @throws galaxyzoo::Error naming the request if it is malformed, or if CUDA is asked for
 ///         and this LibTorch has no CUDA device (a CPU-only build, or no GPU).
 torch::Device select_device(std::string_view spec = "auto");
