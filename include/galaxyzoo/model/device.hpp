@@ -16,7 +16,12 @@ namespace galaxyzoo {
 
 /// What a device request names, before asking whether it exists.
 struct DeviceRequest {
-  enum class Kind { automatic, cpu, cuda };
+  /// The device family a request names.
+  enum class Kind {
+    automatic,  ///< "auto": CUDA if LibTorch sees a device, else the CPU
+    cpu,        ///< "cpu"
+    cuda        ///< "cuda" or "cuda:N"
+  };
   Kind kind = Kind::automatic;  ///< "auto", "cpu", or "cuda" / "cuda:N"
   int index = 0;                ///< N of "cuda:N" (0 for "cuda")
 };
