@@ -1,5 +1,6 @@
 """Helpers shared by the benchmark runners in bench/ (standard library only)."""
 
+import json
 import platform
 
 
@@ -13,3 +14,9 @@ def cpu_model():
     except OSError:
         pass
     return platform.processor() or "unknown CPU"
+
+
+def write_json(path, data):
+    """Writes a runner's results to path (its --json), indented."""
+    with open(path, "w") as f:
+        json.dump(data, f, indent=2)

@@ -48,7 +48,7 @@ import sys
 import tempfile
 import time
 
-from benchlib import cpu_model
+from benchlib import cpu_model, write_json
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -131,8 +131,9 @@ def run_clean(command, env, what, retries, threshold):
     return best
 
 
-def make_data(build, folder):
-    """Renders 300 galaxies and turns them into 256 x 256 preprocessed JPEGs."""
+def make_data(build, folder, per_class=60):
+    """Renders per_class galaxies meant for each class (300 by default) and turns them into
+    256 x 256 preprocessed JPEGs."""
     examples = os.path.join(build, "examples")
     if os.path.isdir(folder) and any(n.startswith("train_class_") for n in os.listdir(folder)):
         return folder
@@ -141,7 +142,7 @@ def make_data(build, folder):
     os.makedirs(work)
     raw, split = os.path.join(work, "raw"), os.path.join(work, "split")
     print("making the images in " + folder + " ...", file=sys.stderr, flush=True)
-    run([os.path.join(examples, "make_test_dataset"), "--output_dir", raw, "--per_class", "60", "--unlabeled", "0",
+    run([os.path.join(examples, "make_test_dataset"), "--output_dir", raw, "--per_class", str(per_class), "--unlabeled", "0",
          "--seed", "1"], what="make_test_dataset")
     run([os.path.join(examples, "create_dataset"), "--input_dir", raw, "--output_dir", split], what="create_dataset")
     run([os.path.join(examples, "preprocess_resize"), "--input_dir", split, "--output_dir", folder,
@@ -418,8 +419,7 @@ def main():
         print("\n(galaxyzoo processes ran with VIPS_NOVECTOR=1; see docs/benchmarks.md)")
 
     if args.json_out:
-        with open(args.json_out, "w") as f:
-            json.dump({"results": results, "summary": summary, "load": load}, f, indent=2)
+        write_json(args.json_out, {"results": results, "summary": summary, "load": load})
     return 0
 
 

@@ -33,7 +33,7 @@ if(GALAXYZOO_WITH_POSTGRESQL AND NOT PostgreSQL_FOUND)
   message(FATAL_ERROR "GALAXYZOO_WITH_POSTGRESQL is ON but libpq was not found (Debian: libpq-dev)")
 endif()
 
-# zlib's CRC-32: the checksum of sealed files (model files, checkpoints). CMake's FindZLIB
+# zlib's CRC-32: the checksum of sealed files (checkpoints) and zip records (model files). FindZLIB
 # module provides ZLIB::ZLIB (Debian: zlib1g-dev; libvips needs zlib anyway).
 find_package(ZLIB REQUIRED)
 
@@ -43,8 +43,8 @@ find_package(Threads REQUIRED)
 # Private, header-only: JSON for manifests and summaries.
 find_package(nlohmann_json 3.9 REQUIRED)
 
-if(GALAXYZOO_BUILD_EXAMPLES OR GALAXYZOO_BUILD_BENCH)
-  # Command-line parsing for the example programs.
+if(GALAXYZOO_BUILD_EXAMPLES OR GALAXYZOO_BUILD_BENCH OR GALAXYZOO_FUZZ)
+  # Command-line parsing for the example programs (and their fuzz target).
   find_package(CLI11 REQUIRED)
 endif()
 

@@ -3,12 +3,15 @@
 //
 //   augment_data --class_str class_3 --num 15            # train_class_3_4000_proc.jpg ...
 //   augment_data --class_str class_2 --num 7000 --any_angle --flips --num_workers 2
+//   augment_data --class_str class_3 --num 15 --window 50 204 --resampling lanczos3 --quality 90
+#include <galaxyzoo/core/progress.hpp>
 #include <galaxyzoo/images/augment.hpp>
 #include <iostream>
 
 #include "program.hpp"
+#include "programs.hpp"
 
-int main(int argc, char** argv) {
+int galaxyzoo::examples::augment_data_main(int argc, char** argv) {
   galaxyzoo::examples::Program program(
       "augment_data",
       "Augment one class's preprocessed training images with the original's affine recipes.");
@@ -21,24 +24,44 @@ int main(int argc, char** argv) {
   program.add_input_dir(input_dir, "Folder with train_<class>_<n>_proc.jpg");
   program.add_output_dir(output_dir, "Where to write (default: the input folder)");
   app.add_option("--class_str", class_str, "Class to augment, e.g. class_3")->capture_default_str();
-  app.add_option("--num", num, "Number of new images")->capture_default_str();
+  program.add_integer("--num", num, flag_ranges::kAugmented, "Number of new images");
   program.add_seed(options.seed, "Seed: output i is drawn from a generator seeded by (seed, i)");
-  app.add_option("--first_number", options.first_number, "Number of the first new file")
-      ->capture_default_str();
+  program.add_integer("--first_number", options.first_number, {0, 1000000000},
+                      "Number of the first new file");
   program.add_num_workers(options.num_workers, "Threads");
   program.add_jpeg_quality(options.jpeg_quality);
+  std::vector<int> window{options.window_first, options.window_last};
+  program
+      .add_integers("--window", window, {0, 255},
+                    "Recipe A's window: first and last row and column, of 256 (the original's "
+                    "50 205; 50 204 before galaxyzoo matched it)")
+      ->expected(2)
+      ->capture_default_str();
+  std::string resampling = galaxyzoo::to_string(options.resampling);
+  app.add_option("--resampling", resampling,
+                 "How the window is resized back: area (OpenCV's INTER_AREA, the original's) or "
+                 "lanczos3")
+      ->check(CLI::IsMember({"area", "lanczos3"}))
+      ->capture_default_str();
+  program.add_check([&] {
+    if (window[0] > window[1]) throw galaxyzoo::examples::UsageError("--window: first > last");
+  });
   app.add_flag("--any_angle", options.any_angle,
                "Add a random rotation angle (galaxies have no orientation)");
   app.add_flag("--flips", options.flips, "Random horizontal and vertical flips");
-  app.add_option("--zoom", options.max_zoom, "Random zoom up to this fraction (e.g. 0.1)")
-      ->capture_default_str();
-  app.add_option("--shift", options.max_shift, "Random shift up to this fraction of the size")
-      ->capture_default_str();
+  program.add_real("--zoom", options.max_zoom, {0, 1, false, true},
+                   "Random zoom up to this fraction (e.g. 0.1)");
+  program.add_real("--shift", options.max_shift, {0, 0.5, false, true},
+                   "Random shift up to this fraction of the size");
   return program.run(argc, argv, [&] {
     if (output_dir.empty()) output_dir = input_dir;
+    options.window_first = window[0];
+    options.window_last = window[1];
+    options.resampling = galaxyzoo::parse_resampling(resampling);
     const auto inputs = galaxyzoo::augmentation_inputs(input_dir, class_str, options.first_number);
     std::cout << "Augmenting " << class_str << ": " << inputs.size() << " training images -> "
               << num << " new\n";
+    options.on_progress = galaxyzoo::ProgressMeter::callback("augmented", "images");
     const auto report =
         galaxyzoo::Augmenter(options).run(inputs, num, output_dir, "train_" + class_str);
     std::cout << "Wrote " << report.written << " files (" << report.up_to_date
@@ -51,3 +74,7 @@ int main(int argc, char** argv) {
     return galaxyzoo::examples::kExitOk;
   });
 }
+
+#ifndef GALAXYZOO_NO_MAIN
+int main(int argc, char** argv) { return galaxyzoo::examples::augment_data_main(argc, argv); }
+#endif

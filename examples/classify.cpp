@@ -18,10 +18,56 @@
 #include <sstream>
 
 #include "program.hpp"
+#include "programs.hpp"
 
 namespace fs = std::filesystem;
 
-int main(int argc, char** argv) {
+namespace {
+
+// What to classify, and the named inputs left out.
+struct Inputs {
+  std::vector<fs::path> files;
+  std::vector<std::string> missing;  // one line each: a GalaxyID or a folder entry, and why
+};
+
+// The image @p files, then the images of @p catalog's rows in @p folder, or else every
+// image in @p folder.
+Inputs gather_inputs(const std::vector<std::string>& files, const std::string& folder,
+                     const std::string& catalog) {
+  Inputs in;
+  in.files.assign(files.begin(), files.end());
+  if (!catalog.empty()) {
+    const auto table = galaxyzoo::read_vote_table(catalog);
+    const auto index = galaxyzoo::ImageIndex::scan(folder);
+    for (const auto id : table.galaxy_ids) {
+      if (index.contains(id)) {
+        in.files.push_back(index.path(id));
+      } else {
+        in.missing.push_back("GalaxyID " + std::to_string(id) + ": no image " + std::to_string(id) +
+                             ".jpg (.jpeg, .png) in '" + folder + "'");
+      }
+    }
+    if (in.files.size() == files.size()) {
+      throw galaxyzoo::Error("none of the " + std::to_string(table.rows()) +
+                             " catalogue rows of '" + catalog + "' has an image in '" + folder +
+                             "' (expected <GalaxyID>.jpg, .jpeg or .png)");
+    }
+  } else if (!folder.empty()) {
+    std::vector<galaxyzoo::SkippedEntry> skipped;
+    for (auto& f : galaxyzoo::list_images(folder, "", &skipped)) in.files.push_back(std::move(f));
+    for (const auto& s : skipped) in.missing.push_back("'" + s.path.string() + "': " + s.reason);
+    if (in.files.empty()) {
+      throw galaxyzoo::Error("no readable image in '" + folder +
+                             "': " + std::to_string(in.missing.size()) +
+                             " unusable entries, the first " + in.missing.front());
+    }
+  }
+  return in;
+}
+
+}  // namespace
+
+int galaxyzoo::examples::classify_main(int argc, char** argv) {
   galaxyzoo::examples::Program program("classify",
                                        "Classify galaxy images with a trained galaxyzoo model.");
   CLI::App& app = program.app();
@@ -37,29 +83,22 @@ int main(int argc, char** argv) {
                  "CSV with a GalaxyID column: classify INPUT_DIR/<GalaxyID>.jpg")
       ->needs(input_dir);
   program.add_device(device);
-  app.add_option("--batch_size", options.batch_size, "Images per batch")->capture_default_str();
-  app.add_option("--crop", options.center_crop,
-                 "Cut the centred square of this side first (raw 424 cutouts: 256)");
+  program.add_batch_size(options.batch_size);
+  program.add_center_crop(options.center_crop);
   app.add_flag("--tta", options.tta, "Average over the 8 flips and 90-degree rotations");
   app.add_option("files", files, "Image files");
   program.add_num_workers(options.num_workers, "Image decoding threads");
   program.add_threads();
-  return program.run(argc, argv, [&] {
+  program.add_check([&] {
     if (files.empty() && folder.empty()) {
       throw galaxyzoo::examples::UsageError(
           "no images to classify: give files, --input_dir or --catalog");
     }
-    std::vector<fs::path> inputs(files.begin(), files.end());
-    if (!catalog.empty()) {
-      const auto table = galaxyzoo::read_vote_table(catalog);
-      const auto index = galaxyzoo::ImageIndex::scan(folder);
-      for (const auto id : table.galaxy_ids) {
-        if (index.contains(id)) inputs.push_back(index.path(id));
-      }
-    } else if (!folder.empty()) {
-      for (auto& f : galaxyzoo::list_images(folder)) inputs.push_back(std::move(f));
-    }
-    if (inputs.empty()) throw galaxyzoo::Error("no images to classify in " + folder);
+  });
+  return program.run(argc, argv, [&] {
+    const Inputs in = gather_inputs(files, folder, catalog);
+    const auto& inputs = in.files;
+    const auto& missing = in.missing;
 
     galaxyzoo::GalaxyClassifier classifier(model_file, device);
     const auto probabilities = classifier.classify_files(inputs, options);
@@ -86,6 +125,17 @@ int main(int argc, char** argv) {
     for (std::size_t k = 0; k < per_class.size(); ++k) {
       std::cout << "  " << k << " " << classifier.class_names()[k] << ": " << per_class[k] << '\n';
     }
-    return galaxyzoo::examples::kExitOk;
+    if (missing.empty()) return galaxyzoo::examples::kExitOk;
+    std::cerr << "classify: " << missing.size()
+              << (catalog.empty() ? " folder entries could not be read:\n"
+                                  : " catalogue rows have no image:\n");
+    for (const auto& line : missing) std::cerr << "  " << line << '\n';
+    std::cerr << "classify: classified " << inputs.size() << ", missing " << missing.size()
+              << " (exit status " << galaxyzoo::examples::kExitPartial << ")\n";
+    return galaxyzoo::examples::kExitPartial;
   });
 }
+
+#ifndef GALAXYZOO_NO_MAIN
+int main(int argc, char** argv) { return galaxyzoo::examples::classify_main(argc, argv); }
+#endif

@@ -8,8 +8,9 @@
 #include <iostream>
 
 #include "program.hpp"
+#include "programs.hpp"
 
-int main(int argc, char** argv) {
+int galaxyzoo::examples::create_dataset_main(int argc, char** argv) {
   galaxyzoo::examples::Program program(
       "create_dataset", "Label, select and split Galaxy Zoo 2 images into train/val/test.");
   CLI::App& app = program.app();
@@ -27,8 +28,9 @@ int main(int argc, char** argv) {
                         "Kaggle folder: training_solutions_rev1.csv + images_training_rev1/");
   program.add_output_dir(output_dir, "Folder to create with the split images and manifest.csv");
   program.add_seed(split_options.seed, "Seed of the shuffle (and of --random_selection)");
-  app.add_option("--max_img", dataset_options.max_per_class,
-                 "Cap per class: five numbers (default: no cap)")
+  program
+      .add_integers("--max_img", dataset_options.max_per_class, flag_ranges::kClassCap,
+                    "Cap per class: five numbers (default: no cap)")
       ->expected(1, -1);
   app.add_flag("--stratified", split_options.stratified, "Split each class 80/10/10 on its own");
   app.add_option("--split_rng", split_rng,
@@ -40,19 +42,20 @@ int main(int argc, char** argv) {
                "Pick capped galaxies at random, not the first N");
   app.add_option("--image_list", image_list,
                  "File listing the existing images, one name a line (default: scan)");
-  app.add_option("--train_fraction", split_options.train_fraction, "Share of galaxies in train")
-      ->capture_default_str();
-  app.add_option("--val_fraction", split_options.val_fraction, "Share of galaxies in val")
-      ->capture_default_str();
+  program.add_real("--train_fraction", split_options.train_fraction, {0, 1},
+                   "Share of galaxies in train");
+  program.add_real("--val_fraction", split_options.val_fraction, {0, 1},
+                   "Share of galaxies in val");
   app.add_flag("--copy", copy, "Copy images instead of hard-linking them");
   app.add_flag("--replace", write_options.replace_existing,
                "Replace an existing, non-empty output folder");
+  program.add_check([&] {
+    if (split_rng == "numpy" && split_options.stratified)
+      throw UsageError("--split_rng numpy cannot be combined with --stratified");
+  });
   return program.run(argc, argv, [&] {
     dataset_options.image_list = image_list;
     split_options.rng = galaxyzoo::parse_split_rng(split_rng);
-    if (split_options.rng == galaxyzoo::SplitRng::numpy && split_options.stratified)
-      throw galaxyzoo::examples::UsageError(
-          "--split_rng numpy cannot be combined with --stratified");
     dataset_options.seed = split_options.seed;
     dataset_options.selection =
         random_selection ? galaxyzoo::Selection::random : galaxyzoo::Selection::first;
@@ -61,6 +64,8 @@ int main(int argc, char** argv) {
 
     const auto dataset = galaxyzoo::Dataset::load(input_dir, dataset_options);
     const auto& stats = dataset.stats();
+    for (const auto& line : stats.warnings)
+      std::cerr << "create_dataset: warning: " << line << '\n';
     std::cout << "Read " << stats.rows << " galaxies: " << stats.unlabeled << " match no class, "
               << stats.missing_image << " labeled but without an image.\n\n"
               << dataset.class_table() << '\n';
@@ -73,3 +78,7 @@ int main(int argc, char** argv) {
     return galaxyzoo::examples::kExitOk;
   });
 }
+
+#ifndef GALAXYZOO_NO_MAIN
+int main(int argc, char** argv) { return galaxyzoo::examples::create_dataset_main(argc, argv); }
+#endif

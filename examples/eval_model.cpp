@@ -12,8 +12,9 @@
 #include <iostream>
 
 #include "program.hpp"
+#include "programs.hpp"
 
-int main(int argc, char** argv) {
+int galaxyzoo::examples::eval_model_main(int argc, char** argv) {
   galaxyzoo::examples::Program program(
       "eval_model", "Evaluate a trained galaxyzoo model on a split of the preprocessed images.");
   CLI::App& app = program.app();
@@ -26,16 +27,15 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   program.add_output_dir(output_dir, "Where the report goes");
   program.add_device(device);
-  app.add_option("--batch_size", options.batch_size, "Images per batch")->capture_default_str();
+  program.add_batch_size(options.batch_size);
   program.add_seed(options.bootstrap.seed, "Seed of the bootstrap resampling");
-  app.add_option("--resamples", options.bootstrap.resamples, "Bootstrap resamples")
-      ->capture_default_str();
-  app.add_option("--confidence", options.bootstrap.confidence, "Level of the bootstrap intervals")
-      ->capture_default_str();
+  program.add_integer("--resamples", options.bootstrap.resamples, {1, 1000000},
+                      "Bootstrap resamples");
+  program.add_real("--confidence", options.bootstrap.confidence, {0, 1, true, true},
+                   "Level of the bootstrap intervals");
   app.add_option("--manifest", manifest,
                  "manifest.csv of create_dataset, for GalaxyIDs (default: INPUT_DIR/manifest.csv)");
-  app.add_option("--crop", options.center_crop,
-                 "Cut the centred square of this side first (raw 424 cutouts: 256)");
+  program.add_center_crop(options.center_crop);
   program.add_num_workers(options.num_workers, "Image decoding threads");
   app.add_flag("--tta", options.tta, "Average over the 8 flips and 90-degree rotations");
   program.add_threads();
@@ -55,3 +55,7 @@ int main(int argc, char** argv) {
     return galaxyzoo::examples::kExitOk;
   });
 }
+
+#ifndef GALAXYZOO_NO_MAIN
+int main(int argc, char** argv) { return galaxyzoo::examples::eval_model_main(argc, argv); }
+#endif

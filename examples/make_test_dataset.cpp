@@ -6,12 +6,14 @@
 //   make_test_dataset --output_dir galaxy_data --contact_sheet docs/contact_sheet.png
 #include <chrono>
 #include <filesystem>
+#include <galaxyzoo/core/progress.hpp>
 #include <galaxyzoo/synthetic/synthetic_dataset.hpp>
 #include <iostream>
 
 #include "program.hpp"
+#include "programs.hpp"
 
-int main(int argc, char** argv) {
+int galaxyzoo::examples::make_test_dataset_main(int argc, char** argv) {
   galaxyzoo::examples::Program program(
       "make_test_dataset", "Render a synthetic Galaxy Zoo 2 data set in the Kaggle layout.");
   CLI::App& app = program.app();
@@ -19,14 +21,13 @@ int main(int argc, char** argv) {
   std::string contact_sheet;
   galaxyzoo::SyntheticDatasetOptions options;
   program.add_output_dir(output, "Folder to create");
-  app.add_option("--per_class", options.per_class, "Galaxies meant for each class 0-4")
-      ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
-  app.add_option("--unlabeled", options.unlabeled, "Galaxies meant to match no class")
-      ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+  // At most 900000 galaxies in all (SyntheticDataset).
+  program.add_integer("--per_class", options.per_class, {0, 180000},
+                      "Galaxies meant for each class 0-4");
+  program.add_integer("--unlabeled", options.unlabeled, {0, 900000},
+                      "Galaxies meant to match no class");
   program.add_seed(options.seed, "Seed: the same seed gives the same data set");
-  app.add_option("--image_size", options.image_size, "Image size in pixels")->capture_default_str();
+  program.add_integer("--image_size", options.image_size, {16, 4096}, "Image size in pixels");
   program.add_num_workers(options.num_threads, "Rendering threads");
   program.add_jpeg_quality(options.jpeg_quality);
   app.add_flag("--replace", options.replace_existing,
@@ -35,15 +36,11 @@ int main(int argc, char** argv) {
                  "Also write a contact sheet (one row per kind) here: .png, else JPEG");
   return program.run(argc, argv, [&] {
     const auto start = std::chrono::steady_clock::now();
-    options.on_progress = [](std::size_t done, std::size_t total) {
-      if (done % 50 == 0 || done == total)
-        std::cerr << "\rrendered " << done << " / " << total << std::flush;
-    };
+    options.on_progress = galaxyzoo::ProgressMeter::callback("rendered", "images");
     const galaxyzoo::SyntheticDataset dataset(options);
     dataset.write(output);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::cerr << '\n';
     std::cout << "Wrote " << dataset.galaxies().size() << " galaxies (" << options.per_class
               << " per class, " << options.unlabeled << " meant to match no class) to " << output
               << " in " << seconds << " s\n";
@@ -59,3 +56,7 @@ int main(int argc, char** argv) {
     return galaxyzoo::examples::kExitOk;
   });
 }
+
+#ifndef GALAXYZOO_NO_MAIN
+int main(int argc, char** argv) { return galaxyzoo::examples::make_test_dataset_main(argc, argv); }
+#endif

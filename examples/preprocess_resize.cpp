@@ -3,19 +3,24 @@
 //
 //   preprocess_resize --input_dir full_galaxy_dataset --output_dir preprocessed --num_workers 2
 //   preprocess_resize ... --shard 3/8          # this job's eighth of the files
+//   preprocess_resize --input_dir . --output_dir . --file_list shard_3.txt   # a staged job
 //   preprocess_resize ... --crop_then_resize 128
+#include <galaxyzoo/core/progress.hpp>
+#include <galaxyzoo/core/text_file.hpp>
 #include <galaxyzoo/images/preprocess.hpp>
 #include <iostream>
 
 #include "program.hpp"
+#include "programs.hpp"
 
-int main(int argc, char** argv) {
+int galaxyzoo::examples::preprocess_resize_main(int argc, char** argv) {
   galaxyzoo::examples::Program program("preprocess_resize",
                                        "Centre-crop (and optionally resize) Galaxy Zoo images.");
   CLI::App& app = program.app();
   std::string input_dir = "full_galaxy_dataset";
   std::string output_dir = "preprocessed";
   std::string prefix;
+  std::string file_list;
   std::string shard = "0/1";
   std::string stretch = "asinh";
   int resize_to = 0;
@@ -25,21 +30,26 @@ int main(int argc, char** argv) {
   galaxyzoo::PreprocessOptions options;
   program.add_input_dir(input_dir, "Folder of images (e.g. create_dataset's output)");
   program.add_output_dir(output_dir, "Folder for the <name>_proc.jpg files");
-  app.add_option("--prefix", prefix, "Only files whose names start with this (e.g. train_)");
+  app.add_option("--prefix", prefix, "Only files whose names start with this (e.g. train_)")
+      ->excludes(app.add_option("--file_list", file_list,
+                                "Instead of listing --input_dir: the files named in this file, "
+                                "one a line, relative to --input_dir"));
   program.add_num_workers(options.num_workers, "Threads");
   app.add_option("--shard", shard,
                  "Process part i of n of the sorted file list (round-robin), as i/n")
       ->capture_default_str()
       ->check(galaxyzoo::examples::parsed_by(
           [](const std::string& text) { galaxyzoo::parse_shard(text); }, "i/n"));
-  app.add_option("--crop_size", options.crop_size, "Side of the centred crop")
-      ->capture_default_str();
-  app.add_option("--resize", resize_to, "Resize the whole image to this side instead of cropping")
-      ->excludes(
-          app.add_option("--crop_then_resize", crop_then_resize, "Crop, then resize to this side"));
-  app.add_option("--expected_size", options.expected_input_size,
-                 "Inputs of another size are errors (0: any)")
-      ->capture_default_str();
+  program.add_integer("--crop_size", options.crop_size, {1, flag_ranges::kImageSide.max},
+                      "Side of the centred crop");
+  program
+      .add_integer("--resize", resize_to, flag_ranges::kImageSide,
+                   "Resize the whole image to this side instead of cropping (0: no)")
+      ->excludes(program.add_integer("--crop_then_resize", crop_then_resize,
+                                     flag_ranges::kImageSide,
+                                     "Crop, then resize to this side (0: no)"));
+  program.add_integer("--expected_size", options.expected_input_size, flag_ranges::kImageSide,
+                      "Inputs of another size are errors (0: any)");
   program.add_jpeg_quality(options.jpeg_quality);
   app.add_option("--stretch", stretch, "FITS/16-bit to 8 bits: asinh or linear")
       ->capture_default_str()
@@ -60,14 +70,29 @@ int main(int argc, char** argv) {
       options.geometry = galaxyzoo::Geometry::crop_then_resize;
       options.output_size = crop_then_resize;
     }
-    options.on_progress = [](std::size_t done, std::size_t total) {
-      if (done % 500 == 0 || done == total)
-        std::cerr << "\rprocessed " << done << " / " << total << std::flush;
-      if (done == total) std::cerr << '\n';
-    };
+    options.on_progress = galaxyzoo::ProgressMeter::callback("processed", "images");
     const galaxyzoo::Preprocessor preprocessor(options);
-    const auto report = preprocessor.run(galaxyzoo::list_images(input_dir, prefix), output_dir);
+    std::vector<std::filesystem::path> inputs;
+    // Unreadable entries (a link loop, a dangling link) are named and left out; the
+    // others are processed, and the exit status says the folder was not done whole.
+    std::vector<galaxyzoo::SkippedEntry> skipped;
+    if (file_list.empty()) inputs = galaxyzoo::list_images(input_dir, prefix, &skipped);
+    for (const auto& s : skipped) {
+      std::cerr << "preprocess_resize: warning: skipped '" << s.path.string() << "': " << s.reason
+                << '\n';
+    }
+    for (const auto& name : file_list.empty() ? std::vector<std::string>{}
+                                              : galaxyzoo::read_name_list(file_list, "file list"))
+      inputs.push_back(std::filesystem::path(input_dir) / name);
+    const auto report = preprocessor.run(inputs, output_dir);
     std::cout << report.summary();
-    return report.ok() ? galaxyzoo::examples::kExitOk : galaxyzoo::examples::kExitFailure;
+    if (!skipped.empty())
+      std::cerr << "preprocess_resize: " << skipped.size() << " unreadable entries skipped\n";
+    return report.ok() && skipped.empty() ? galaxyzoo::examples::kExitOk
+                                          : galaxyzoo::examples::kExitFailure;
   });
 }
+
+#ifndef GALAXYZOO_NO_MAIN
+int main(int argc, char** argv) { return galaxyzoo::examples::preprocess_resize_main(argc, argv); }
+#endif

@@ -13,8 +13,9 @@
 #include <iostream>
 
 #include "program.hpp"
+#include "programs.hpp"
 
-int main(int argc, char** argv) {
+int galaxyzoo::examples::run_workflow_main(int argc, char** argv) {
   galaxyzoo::examples::Program program("run_workflow",
                                        "Run the Galaxy Zoo classification workflow end to end.");
   CLI::App& app = program.app();
@@ -23,24 +24,27 @@ int main(int argc, char** argv) {
   program.add_input_dir(data_path,
                         "Kaggle folder: training_solutions_rev1.csv + images_training_rev1/");
   program.add_output_dir(work_dir, "Where every output goes");
-  app.add_option("--batch_size", o.batch_size, "Batch size for training")->capture_default_str();
+  program.add_batch_size(o.batch_size);
   program.add_seed(o.seed, "Seed of the split, augmentation, search and training");
-  app.add_option("--epochs", o.epochs, "Most epochs of the final training")->capture_default_str();
-  app.add_option("--hpo_epochs", o.hpo_epochs, "Most epochs of each search trial (0: --epochs)")
-      ->capture_default_str();
-  app.add_option("--trials", o.trials, "Finished search trials")->capture_default_str();
+  program.add_integer("--epochs", o.epochs, flag_ranges::kEpochs,
+                      "Most epochs of the final training");
+  program.add_integer("--hpo_epochs", o.hpo_epochs, {0, flag_ranges::kEpochs.max},
+                      "Most epochs of each search trial (0: --epochs)");
+  program.add_integer("--trials", o.trials, flag_ranges::kTrials, "Finished search trials");
   program.add_num_workers(o.num_workers, "Threads");
-  app.add_option("--num_class_2", o.num_class_2, "Augmented class 2 files")->capture_default_str();
-  app.add_option("--num_class_3", o.num_class_3, "Augmented class 3 files")->capture_default_str();
-  app.add_option("--maxwalltime", o.maxwalltime_minutes,
-                 "Stop cleanly before this many minutes (0: none)")
-      ->capture_default_str();
-  app.add_option("--image_size", o.image_size, "Network input size, a multiple of 32")
-      ->capture_default_str();
+  program.add_integer("--num_class_2", o.num_class_2, flag_ranges::kAugmented,
+                      "Augmented class 2 files");
+  program.add_integer("--num_class_3", o.num_class_3, flag_ranges::kAugmented,
+                      "Augmented class 3 files");
+  program.add_real("--maxwalltime", o.maxwalltime_minutes, {0, 1e7},
+                   "Stop cleanly before this many minutes (0: none)");
+  program.add_network_size(o.image_size);
   program.add_device(o.device);
   app.add_option("--weights", weights,
                  "ImageNet VGG16 weights exported from torchvision (see README)");
-  app.add_option("--max_img", o.max_img, "Cap per class: five numbers (default: no cap)")
+  program
+      .add_integers("--max_img", o.max_img, flag_ranges::kClassCap,
+                    "Cap per class: five numbers (default: no cap)")
       ->expected(5);
   app.add_option("--sampler", o.sampler, "Search sampler: random, grid or tpe")
       ->capture_default_str();
@@ -48,11 +52,37 @@ int main(int argc, char** argv) {
   app.add_option(
       "--space", space,
       "Search space JSON (default: the original's, or the from-scratch one without --weights)");
-  app.add_option("--patience", o.patience, "Early-stopping patience in epochs")
-      ->capture_default_str();
-  app.add_option("--cache_mb", o.cache_mb, "Decoded-image cache of each loader, MB")
-      ->capture_default_str();
+  program.add_integer("--patience", o.patience, flag_ranges::kPatience,
+                      "Early-stopping patience in epochs (0: off)");
+  program.add_integer("--cache_mb", o.cache_mb, flag_ranges::kCacheMb,
+                      "Decoded-image cache of each loader, MB");
   app.add_flag("--tta", o.tta, "Evaluate with test-time augmentation (8 flips and rotations)");
+  program.add_integer("--preprocess_quality", o.preprocess_quality, flag_ranges::kJpegQuality,
+                      "JPEG quality of the preprocessed images (the original's 75)");
+  program.add_integer("--augment_quality", o.augment_quality, flag_ranges::kJpegQuality,
+                      "JPEG quality of the augmented images (the original's 95)");
+  std::vector<int> augment_window{o.augment_window_first, o.augment_window_last};
+  program
+      .add_integers("--augment_window", augment_window, {0, 255},
+                    "Augmentation window: first and last row and column, of 256 (the "
+                    "original's 50 205)")
+      ->expected(2)
+      ->capture_default_str();
+  std::string augment_resampling = galaxyzoo::to_string(o.augment_resampling);
+  app.add_option("--augment_resampling", augment_resampling,
+                 "How the window is resized back: area (the original's) or lanczos3")
+      ->check(CLI::IsMember({"area", "lanczos3"}))
+      ->capture_default_str();
+  app.add_flag("--refit", o.refit,
+               "After the final training, train anew on train+val for the epochs early stopping "
+               "chose, and evaluate that model");
+  bool no_reuse = false;
+  app.add_flag("--no_reuse", no_reuse,
+               "Train the final model from its first epoch even when it could continue the best "
+               "search trial's checkpoint");
+  program.add_check([&] {
+    if (augment_window[0] > augment_window[1]) throw UsageError("--augment_window: first > last");
+  });
   bool unstratified = false;
   app.add_flag("--unstratified", unstratified, "Split all classes together, as the original did");
   std::string split_rng = "galaxyzoo";
@@ -61,6 +91,10 @@ int main(int argc, char** argv) {
                  "file for file")
       ->check(CLI::IsMember({"galaxyzoo", "numpy"}))
       ->capture_default_str();
+  program.add_check([&] {
+    if (split_rng == "numpy" && !unstratified)
+      throw UsageError("--split_rng numpy needs --unstratified");
+  });
   return program.run(argc, argv, [&] {
     galaxyzoo::install_stop_handler();
     o.data_path = data_path;
@@ -68,11 +102,17 @@ int main(int argc, char** argv) {
     o.weights = weights;
     o.space = space;
     o.stratified = !unstratified;
+    o.augment_window_first = augment_window[0];
+    o.augment_window_last = augment_window[1];
+    o.augment_resampling = galaxyzoo::parse_resampling(augment_resampling);
+    o.reuse_best_trial = !no_reuse;
     o.split_rng = galaxyzoo::parse_split_rng(split_rng);
-    if (o.split_rng == galaxyzoo::SplitRng::numpy && o.stratified)
-      throw galaxyzoo::examples::UsageError("--split_rng numpy needs --unstratified");
     o.on_message = [](const std::string& line) { std::cout << line << std::flush; };
     const auto result = galaxyzoo::run_galaxy_workflow(o);
     return result.finished ? galaxyzoo::examples::kExitOk : galaxyzoo::kExitResumable;
   });
 }
+
+#ifndef GALAXYZOO_NO_MAIN
+int main(int argc, char** argv) { return galaxyzoo::examples::run_workflow_main(argc, argv); }
+#endif

@@ -8,6 +8,7 @@
 // Data-parallel: start one process per device with torchrun's variables (RANK,
 // WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT), under mpirun or srun; see
 // docs/scale-out.md. --batch_size is then per process.
+#include <galaxyzoo/core/memory.hpp>
 #include <galaxyzoo/model/device.hpp>
 #include <galaxyzoo/model/distributed.hpp>
 #include <galaxyzoo/model/training_history.hpp>
@@ -19,8 +20,9 @@
 #include <vector>
 
 #include "program.hpp"
+#include "programs.hpp"
 
-int main(int argc, char** argv) {
+int galaxyzoo::examples::train_model_main(int argc, char** argv) {
   galaxyzoo::examples::Program program("train_model", "Train the VGG16 galaxy classifier.");
   CLI::App& app = program.app();
   galaxyzoo::TrainingRunOptions run;
@@ -28,32 +30,38 @@ int main(int argc, char** argv) {
   std::string data = "preprocessed", output_dir = ".", params, weights, device = "auto";
   program.add_input_dir(data, "Folder of {train,val}_class_K_N_proc.jpg images");
   program.add_output_dir(output_dir, "Where the model, checkpoint and plots go");
-  app.add_option("--epochs", options.epochs, "Most epochs")->capture_default_str();
-  app.add_option("--batch_size", run.loader.batch_size, "Images per batch")->capture_default_str();
+  program.add_integer("--epochs", options.epochs, flag_ranges::kEpochs, "Most epochs");
+  program.add_batch_size(run.loader.batch_size);
   program.add_seed(options.seed, "Seed of initialisation, order and transforms");
   app.add_option("--params", params,
-                 "Hyper-parameters file (layer, lr_body, lr_head), e.g. from vgg16_hpo");
+                 "Hyper-parameters file (layer, lr_body, lr_head): vgg16_hpo's, or the "
+                 "original's best_vgg16_hpo_params.txt");
   app.add_option("--weights", weights,
                  "ImageNet VGG16 weights exported from torchvision (see README)");
-  app.add_option("--image_size", run.loader.image_size, "Network input size, a multiple of 32")
-      ->capture_default_str();
+  program.add_network_size(run.loader.image_size);
   program.add_device(device);
-  app.add_option("--patience", options.patience, "Early-stopping patience in epochs (0: off)")
-      ->capture_default_str();
+  program.add_integer("--patience", options.patience, flag_ranges::kPatience,
+                      "Early-stopping patience in epochs (0: off)");
   program.add_num_workers(run.loader.num_workers, "Image decoding threads");
-  std::size_t cache_mb = 0;
-  app.add_option("--cache_mb", cache_mb, "Keep decoded images in memory up to this many MB")
-      ->capture_default_str();
+  std::size_t cache_mb = galaxyzoo::default_image_cache_mb();
+  program.add_integer("--cache_mb", cache_mb, flag_ranges::kCacheMb,
+                      "Keep decoded images in memory up to this many MB (default: an eighth of "
+                      "physical memory; 0: decode every epoch)");
   app.add_flag("--resume", run.resume, "Continue from the checkpoint in --output_dir");
   app.add_flag("--train_val", run.train_val,
                "Train on train+val for all epochs (no early stopping)");
+  app.add_flag("--refit", run.refit,
+               "Then train anew on train+val for the epochs early stopping chose; keep that model")
+      ->excludes("--train_val");
+  std::string continue_from;
+  app.add_option("--continue_from", continue_from,
+                 "Checkpoint of an earlier run with the same settings (e.g. the search's best "
+                 "trial): start where it stopped instead of repeating its epochs");
   app.add_flag("--balanced", run.balanced, "Weight the loss by inverse class frequency");
   app.add_flag("--mixed_precision", options.mixed_precision,
                "On CUDA: bfloat16 autocast in forward passes");
   std::vector<double> jitter;
-  app.add_option("--jitter", jitter,
-                 "Colour jitter: brightness min max, contrast min max (default 0 1.2 0.2 1.8)")
-      ->expected(4);
+  program.add_jitter(jitter);
   app.add_flag("--rotations", run.loader.rotations, "Also rotate training images by any angle");
   program.add_threads();
   return program.run(argc, argv, [&] {
@@ -93,23 +101,21 @@ int main(int argc, char** argv) {
       std::cout << "Training on " << data << "; " << galaxyzoo::describe(options.device)
                 << "; layer " << run.params.layer << ", lr_body " << run.params.lr_body
                 << ", lr_head " << run.params.lr_head << '\n';
-    if (main_rank)
-      options.on_batch = [](std::size_t batch, std::size_t batches, double rate) {
-        std::fprintf(stderr, "\r  batch %zu/%zu  %.1f images/s", batch, batches, rate);
-      };
     options.on_notice = [](const std::string& line) { std::cerr << "warning: " << line << "\n"; };
     if (main_rank)
       options.on_epoch = [&](const galaxyzoo::EpochStats& e) {
-        const double eta = e.seconds * static_cast<double>(options.epochs - e.epoch - 1);
-        std::fprintf(stderr, "\r");
-        std::printf("%s  (ETA %.0f s)\n", galaxyzoo::format_epoch_line(e, options.epochs).c_str(),
-                    eta);
-        std::fflush(stdout);
+        std::cout << galaxyzoo::format_epoch_line(e, options.epochs) << std::endl;
       };
+    run.continue_from = continue_from;
     const auto result = galaxyzoo::run_training(run);
+    if (main_rank && result.reused_epochs > 0)
+      std::cout << "Epochs 1-" << result.reused_epochs << " continued from " << continue_from
+                << " (" << result.reused_seconds << " s of training not repeated)\n";
+    if (main_rank && !result.reuse_skipped.empty())
+      std::cout << "Not continuing " << result.reuse_skipped << "; trained from the start\n";
     if (result.training.interrupted) {
       if (main_rank)
-        std::cout << "\nStopped on request; the checkpoint is in " << output_dir
+        std::cout << "Stopped on request; the checkpoint is in " << output_dir
                   << ": run again with --resume\n";
       return galaxyzoo::kExitResumable;
     }
@@ -122,8 +128,16 @@ int main(int argc, char** argv) {
       std::cout << "; best epoch " << result.training.best_epoch + 1 << ", val loss "
                 << result.training.best_val_loss;
     }
+    if (run.refit) {
+      std::cout << "\nRefit on " << result.refit_images << " train+val images for "
+                << result.refit.history.size() << " epochs (the refit model is the final one)";
+    }
     std::cout << "\nWrote final_vgg16_model.pt, loss_vgg16.png, history_vgg16.csv to " << output_dir
               << '\n';
     return galaxyzoo::examples::kExitOk;
   });
 }
+
+#ifndef GALAXYZOO_NO_MAIN
+int main(int argc, char** argv) { return galaxyzoo::examples::train_model_main(argc, argv); }
+#endif

@@ -6,6 +6,9 @@
 //
 //   vgg16_hpo --input_dir preprocessed --weights vgg16_imagenet.pth --epochs 8 --trials 2
 //   vgg16_hpo --input_dir preprocessed --image_size 64 --epochs 2 --trials 10 --pruner median
+//   vgg16_hpo ... --space from_scratch --jitter 0.8 1.2 0.8 1.2 --rotations   # as run_workflow
+#include <galaxyzoo/core/error.hpp>
+#include <galaxyzoo/core/memory.hpp>
 #include <galaxyzoo/core/stop_request.hpp>
 #include <galaxyzoo/hpo/hpo_search.hpp>
 #include <galaxyzoo/hpo/postgres_storage.hpp>
@@ -15,12 +18,36 @@
 
 #include <cstdio>
 #include <iostream>
+#include <vector>
 
 #include "program.hpp"
+#include "programs.hpp"
 
 namespace fs = std::filesystem;
 
-int main(int argc, char** argv) {
+namespace {
+
+// --export_optuna: the summary files of the study at @p url (default: the one in
+// @p output_dir), as a search writes them after every trial, without running a trial.
+int export_study(std::string url, const std::string& output_dir) {
+  if (url.empty()) {
+    url = (fs::path(output_dir) / "hpo_galaxy_vgg16.db").string();
+    if (!fs::exists(url)) throw galaxyzoo::Error("--export_optuna: no study database " + url);
+  }
+  auto storage = galaxyzoo::open_storage(url);
+  const galaxyzoo::StudyConfig study = storage->study();
+  const auto records = storage->records();
+  galaxyzoo::write_hpo_summary(records, study.space, study.name, output_dir, "vgg16_hpo");
+  std::cout << "Exported study '" << study.name << "' (" << records.size() << " trials) to "
+            << output_dir
+            << ": vgg16_hpo.optuna.log, vgg16_hpo_trials.csv, vgg16_hpo_{history,intermediate,"
+               "params}.{png,svg}\n";
+  return galaxyzoo::examples::kExitOk;
+}
+
+}  // namespace
+
+int galaxyzoo::examples::vgg16_hpo_main(int argc, char** argv) {
   galaxyzoo::examples::Program program("vgg16_hpo",
                                        "Hyper-parameter search for the VGG16 galaxy classifier.");
   CLI::App& app = program.app();
@@ -37,40 +64,57 @@ int main(int argc, char** argv) {
                  "(default: OUTPUT_DIR/hpo_galaxy_vgg16.db)");
   app.add_option("--study", search.study_name, "Study name (must match the database's)")
       ->capture_default_str();
-  app.add_option("--trials", search.trials,
-                 "Finished trials the study should reach, all runs together")
-      ->capture_default_str();
-  app.add_option("--epochs", run.trainer.epochs, "Most epochs per trial")->capture_default_str();
-  app.add_option("--patience", run.trainer.patience, "Early-stopping patience in epochs (0: off)")
-      ->capture_default_str();
-  app.add_option("--batch_size", run.loader.batch_size, "Images per batch")->capture_default_str();
+  program.add_integer("--trials", search.trials, flag_ranges::kTrials,
+                      "Finished trials the study should reach, all runs together");
+  program.add_integer("--epochs", run.trainer.epochs, flag_ranges::kEpochs,
+                      "Most epochs per trial");
+  program.add_integer("--patience", run.trainer.patience, flag_ranges::kPatience,
+                      "Early-stopping patience in epochs (0: off)");
+  program.add_batch_size(run.loader.batch_size);
   program.add_seed(seed, "Seed of the sampler and of each trial's training");
   app.add_option("--space", space,
-                 "Search space JSON (default: the original's layer/lr_body/lr_head choices)");
+                 "Search space JSON, or from_scratch for run_workflow's space without weights "
+                 "(default: the original's layer/lr_body/lr_head choices)");
   app.add_option("--sampler", search.sampler, "random, grid or tpe")->capture_default_str();
   app.add_option("--pruner", search.pruner, "none or median")->capture_default_str();
   app.add_option("--weights", weights,
                  "ImageNet VGG16 weights exported from torchvision (see README)");
-  app.add_option("--image_size", run.loader.image_size, "Network input size, a multiple of 32")
-      ->capture_default_str();
+  program.add_network_size(run.loader.image_size);
   program.add_device(device);
   program.add_num_workers(run.loader.num_workers, "Image decoding threads");
-  std::size_t cache_mb = 0;
-  app.add_option("--cache_mb", cache_mb, "Keep decoded images in memory up to this many MB")
-      ->capture_default_str();
-  app.add_option("--heartbeat", search.heartbeat_seconds,
-                 "Seconds between a running trial's heartbeats")
-      ->capture_default_str();
-  app.add_option("--grace", search.grace_seconds,
-                 "A running trial silent this many seconds is re-run")
-      ->capture_default_str();
+  std::size_t cache_mb = galaxyzoo::default_image_cache_mb();
+  program.add_integer("--cache_mb", cache_mb, flag_ranges::kCacheMb,
+                      "Keep decoded images in memory up to this many MB (default: an eighth of "
+                      "physical memory; 0: decode every epoch)");
+  program.add_real("--heartbeat", search.heartbeat_seconds, {0, 86400, true, false},
+                   "Seconds between a running trial's heartbeats");
+  program.add_real("--grace", search.grace_seconds, {0, 864000, true, false},
+                   "A running trial silent this many seconds is re-run (more than --heartbeat)");
   app.add_flag("--mean_loss", objective.mean_val_loss,
                "Objective: mean val loss over the epochs run (default: best)");
   app.add_flag("--mixed_precision", run.trainer.mixed_precision,
                "On CUDA: bfloat16 autocast in forward passes");
+  std::vector<double> jitter;
+  program.add_jitter(jitter);
+  app.add_flag("--rotations", run.loader.rotations, "Also rotate training images by any angle");
   program.add_threads();
+  program.add_check([&] {
+    if (!(search.grace_seconds > search.heartbeat_seconds))
+      throw UsageError("--grace must be more than --heartbeat");
+  });
+  bool export_only = false;
+  app.add_flag("--export_optuna", export_only,
+               "Run no trial: write the study's Optuna journal (vgg16_hpo.optuna.log), trials "
+               "CSV, plots and best-trial files from --storage into OUTPUT_DIR, then exit");
   return program.run(argc, argv, [&] {
+    if (export_only) return export_study(storage, output_dir);
     galaxyzoo::install_stop_handler();
+    if (!jitter.empty()) {
+      run.loader.brightness_min = jitter[0];
+      run.loader.brightness_max = jitter[1];
+      run.loader.contrast_min = jitter[2];
+      run.loader.contrast_max = jitter[3];
+    }
     run.trainer.device = galaxyzoo::select_device(device);
     run.trainer.seed = search.seed = seed;
     run.data = data;
@@ -82,7 +126,11 @@ int main(int argc, char** argv) {
           << "vgg16_hpo: warning: no --weights: VGG16 starts from random weights, not ImageNet "
              "(see README for the two-line export)\n";
     }
-    if (!space.empty()) search.space = galaxyzoo::SearchSpace::read_json(space);
+    if (space == "from_scratch") {
+      search.space = galaxyzoo::SearchSpace::vgg16_from_scratch();
+    } else if (!space.empty()) {
+      search.space = galaxyzoo::SearchSpace::read_json(space);
+    }
     search.storage =
         storage.empty() ? (fs::path(output_dir) / "hpo_galaxy_vgg16.db").string() : storage;
     fs::create_directories(output_dir);
@@ -91,8 +139,7 @@ int main(int argc, char** argv) {
       std::cerr << "warning: " << line << "\n";
     };
     run.trainer.on_epoch = [epochs = run.trainer.epochs](const galaxyzoo::EpochStats& e) {
-      std::printf("  %s\n", galaxyzoo::format_epoch_line(e, epochs).c_str());
-      std::fflush(stdout);
+      std::cout << "  " << galaxyzoo::format_epoch_line(e, epochs) << std::endl;
     };
 
     galaxyzoo::HpoSearch hpo(search);
@@ -113,9 +160,13 @@ int main(int argc, char** argv) {
       std::cout << "Best: trial " << result.best->trial.number << ", value "
                 << *result.best->trial.value
                 << "; wrote best_vgg16_hpo_params.txt, best_vgg16_hpo_trial.json, "
-                   "vgg16_hpo_trials.csv to "
+                   "vgg16_hpo_trials.csv, vgg16_hpo.optuna.log and the trial plots to "
                 << output_dir << '\n';
     }
     return galaxyzoo::examples::kExitOk;
   });
 }
+
+#ifndef GALAXYZOO_NO_MAIN
+int main(int argc, char** argv) { return galaxyzoo::examples::vgg16_hpo_main(argc, argv); }
+#endif

@@ -1,8 +1,10 @@
 // libFuzzer target: the model-file loader, load_classifier(), on any bytes as found on
-// disk. The seal (sealed_file.hpp) must turn every damaged file into a CorruptFileError
-// before LibTorch parses anything; fuzz_torch_archive goes past the seal.
+// disk. The zip archive's checks (zip_archive.hpp: every record's CRC-32) and, for
+// galaxyzoo 0.1.0's files, the seal (sealed_file.hpp) must turn every damaged file into a
+// CorruptFileError before anything parses it; fuzz_torch_save and fuzz_torch_archive go
+// past them.
 #include "fuzz_support.hpp"
-#include "galaxyzoo/model/vgg16_classifier.hpp"
+#include "galaxyzoo/model/classifier_file.hpp"
 
 #include <torch/utils.h>
 

@@ -8,7 +8,7 @@
 // docs/reliability.md), which LibTorch 2.x rejects with an exception.
 #include "fuzz_support.hpp"
 #include "galaxyzoo/core/sealed_file.hpp"
-#include "galaxyzoo/model/vgg16_classifier.hpp"
+#include "galaxyzoo/model/classifier_file.hpp"
 
 #include <torch/utils.h>
 

@@ -1,8 +1,9 @@
 // Writes the seed corpora of the fuzz targets from the project's own generated files:
 //   make_fuzz_corpus OUTPUT_DIR
-// makes OUTPUT_DIR/{vote_table,image,search_space,model_file,torch_archive}/, each a few
-// small, valid inputs (a rendered galaxy as JPEG, grey JPEG, PNG, 16-bit PNG and FITS; a
-// vote table; the search spaces; a sealed model file and its payload).
+// makes OUTPUT_DIR/{vote_table,image,search_space,model_file,torch_archive,hyperparameters,
+// command_line}/, each a few small, valid inputs (a rendered galaxy as JPEG, grey JPEG, PNG,
+// 16-bit PNG and FITS; a vote table; the search spaces; a sealed model file and its payload;
+// parameter files; the example programs' command lines).
 #include <torch/serialize/output-archive.h>
 #include <torch/types.h>
 #include <vips/vips8>
@@ -10,12 +11,16 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "galaxyzoo/core/random.hpp"
 #include "galaxyzoo/core/sealed_file.hpp"
+#include "galaxyzoo/core/zip_archive.hpp"
 #include "galaxyzoo/data/vote_table.hpp"
 #include "galaxyzoo/hpo/search_space.hpp"
 #include "galaxyzoo/images/image.hpp"
+#include "galaxyzoo/model/torch_save_file.hpp"
 #include "galaxyzoo/synthetic/galaxy_renderer.hpp"
 #include "galaxyzoo/synthetic/synthetic_galaxy.hpp"
 
@@ -73,6 +78,18 @@ void search_spaces(const fs::path& dir) {
  "optimizer": {"type": "categorical", "choices": ["adam", "sgd"]}})");
 }
 
+// Parameter files: the search's text and JSON, the original's Python dict.
+void parameter_files(const fs::path& dir) {
+  write_bytes(dir / "best_params.txt",
+              "# Best trial\ntrial: 3\nvalue: 0.71\nlayer: 21\n"
+              "lr_body: 1e-07\nlr_head: 0.0001\n");
+  write_bytes(dir / "best_trial.json", R"({"number": 3, "value": 0.71, "params": )"
+                                       R"({"layer": 21, "lr_body": 1e-07, "lr_head": 0.0001}})");
+  write_bytes(dir / "original.txt",
+              "{'trial_id': 3, 'value': 0.71, 'params': "
+              "{'lr_body': 1e-07, 'lr_head': 0.0001, 'layer': '21'}}");
+}
+
 // A small archive with the classifier file's keys (weights of the wrong shape: a full
 // VGG16 file is 60 MB): as a sealed file for fuzz_model_file, as the payload for
 // fuzz_torch_archive.
@@ -97,7 +114,51 @@ void model_files(const fs::path& sealed_dir, const fs::path& payload_dir) {
   gz::write_sealed_file(sealed_dir / "classifier_keys.pt", payload.str());
 }
 
+// galaxyzoo's model file as torch.save writes it (docs/python.md), small: the keys and
+// galaxyzoo.json of a model, tensors of the wrong shapes, float and int64 storages. As a
+// whole file for fuzz_model_file, and its pickle for fuzz_torch_save (whose storages are
+// 16 bytes each, as the seed's two tensors are).
+void torch_save_files(const fs::path& model_dir, const fs::path& pickle_dir) {
+  gz::ZipWriter zip;
+  gz::add_state_dict(zip, "archive",
+                     {{"head.1.weight", torch::zeros({2, 2})},
+                      {"head.2.num_batches_tracked", torch::zeros({2}, torch::kInt64)}});
+  zip.add("archive/galaxyzoo.json",
+          R"({"format": "galaxyzoo.vgg16_classifier", "format_version": 2, "num_classes": 2,)"
+          R"( "class_names": ["a", "b"], "image_size": 32, "freeze_before": 31, "hidden1": 2,)"
+          R"( "hidden2": 2, "dropout1": 0.5, "dropout2": 0.5})");
+  write_bytes(model_dir / "classifier_v2.pt", zip.finish());
+  const gz::ZipReader written(model_dir / "classifier_v2.pt");
+  write_bytes(pickle_dir / "classifier_v2.pkl", std::string(written.record("archive/data.pkl")));
+}
+
 }  // namespace
+
+// Command lines of the example programs, arguments separated by NUL bytes: valid ones and
+// the issue's refused ones.
+void command_lines(const fs::path& dir) {
+  const std::vector<std::vector<std::string>> lines = {
+      {"augment_data", "--num", "15", "--zoom", "0.1", "--shift", "0.05", "--quality", "90"},
+      {"augment_data", "--num", "-3", "--output_dir", "o"},
+      {"classify", "--batch_size", "8", "--crop", "256", "--tta", "a.jpg", "b.jpg"},
+      {"create_dataset", "--max_img", "-1", "5", "5", "5", "5"},
+      {"create_dataset", "--split_rng", "numpy", "--stratified", "--train_fraction", "0.7"},
+      {"eval_model", "--resamples", "-1", "--confidence", "0.9", "--batch_size", "16"},
+      {"make_test_dataset", "--per_class", "10", "--image_size", "64", "--seed", "1"},
+      {"preprocess_resize", "--shard", "1/4", "--resize", "128", "--crop_then_resize", "64"},
+      {"run_workflow", "--num_class_2", "-1", "--max_img", "1", "2", "3", "4", "5"},
+      {"run_workflow", "--maxwalltime", "1e30", "--hpo_epochs=2", "--split_rng", "numpy"},
+      {"train_model", "--batch_size", "-1", "--jitter", "0", "1.2", "0.2", "1.8"},
+      {"train_model", "--image_size", "64", "--num_workers", "-1", "--threads", "2"},
+      {"vgg16_hpo", "--epochs", "0", "--heartbeat", "5", "--grace", "1", "--version"},
+  };
+  int n = 0;
+  for (const auto& line : lines) {
+    std::string bytes;
+    for (const auto& arg : line) bytes += (bytes.empty() ? "" : std::string(1, '\0')) + arg;
+    write_bytes(dir / ("args-" + std::to_string(n++)), bytes);
+  }
+}
 
 int main(int argc, char** argv) {
   if (argc != 2) {
@@ -107,14 +168,17 @@ int main(int argc, char** argv) {
   if (VIPS_INIT(argv[0]) != 0) return 1;
   try {
     const fs::path out = argv[1];
-    for (const char* target :
-         {"vote_table", "image", "search_space", "model_file", "torch_archive"}) {
+    for (const char* target : {"vote_table", "image", "search_space", "model_file", "torch_archive",
+                               "torch_save", "hyperparameters", "command_line"}) {
       fs::create_directories(out / target);
     }
     images(out / "image");
     vote_table(out / "vote_table");
     search_spaces(out / "search_space");
+    parameter_files(out / "hyperparameters");
     model_files(out / "model_file", out / "torch_archive");
+    torch_save_files(out / "model_file", out / "torch_save");
+    command_lines(out / "command_line");
   } catch (const std::exception& e) {
     std::cerr << "make_fuzz_corpus: " << e.what() << '\n';
     return 1;

@@ -1,66 +1,79 @@
 #!/usr/bin/env bash
-# Compiles galaxyzoo (library and example programs) against the CUDA-enabled LibTorch 2.x
-# that PyPI's torch wheel carries, so that the CUDA code paths and the LibTorch 2 API are
-# checked on every submission, on machines without a GPU (nothing is run).
+# Builds galaxyzoo (library, example programs, tests, the GPU check's programs) against the
+# CUDA-enabled LibTorch 2.x of PyPI's torch wheel and runs the whole ctest suite with it, on
+# the CPU: unit, example, fault and package tests. LibTorch 2.x is the one GPU users run;
+# Debian's LibTorch 1.13 stays the main build (scripts/test.sh, docs/dependencies.md).
 #
-#   scripts/build-cuda-libtorch.sh [BUILD_DIR]        # default: build-cuda
+#   scripts/build-cuda-libtorch.sh [BUILD_DIR] [CTEST_ARGS...]   # default: build-cuda
+#   GALAXYZOO_TORCH2_TEST=0 scripts/build-cuda-libtorch.sh       # build only
+#   GALAXYZOO_TORCH2_TARGETS="galaxyzoo test_cuda_paths" scripts/build-cuda-libtorch.sh
+#                                  # only these targets (default: all)
 #
-# Downloads only the torch wheel (about 540 MB, no dependencies) with pip into
-# BUILD_DIR/wheel, unpacks its headers, CMake files and libraries, and builds with the
-# CUDA toolkit found on the machine (nvcc, cuDNN, NCCL). Set GALAXYZOO_TORCH_WHEEL to a
-# wheel file already on disk to skip the download.
+# pip installs the pinned torch wheel (scripts/libtorch2.env) with its dependencies, the
+# CUDA 13 libraries it links (about 4.6 GB installed, 3 GB downloaded), into the virtual
+# environment BUILD_DIR/venv; pip's cache (PIP_CACHE_DIR, default ~/.cache/pip) spares
+# repeated downloads. The wheel's libraries then load on a machine without a GPU, so the
+# programs link without ignoring unresolved symbols and the tests run. The CUDA toolkit's
+# compiler (nvcc, 13.x) must be installed: the wheel's TorchConfig.cmake needs it.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # ccache (when installed) keys objects by paths relative to the clone, so another clone
 # of the same sources, CI's included, reuses them.
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$root} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
+# shellcheck source=libtorch2.env
+. "$root/scripts/libtorch2.env"
 build=${1:-$root/build-cuda}
+shift || true
 mkdir -p "$build"
 build=$(cd "$build" && pwd)
-libtorch="$build/libtorch"
+jobs=${JOBS:-$(nproc)}
 
 if [ -x /usr/bin/python3 ]; then python=/usr/bin/python3; else python=$(command -v python3); fi
 if ! command -v nvcc >/dev/null && [ ! -x /usr/local/cuda/bin/nvcc ]; then
-  echo "build-cuda-libtorch: no CUDA toolkit (nvcc) on this machine; skipping the CUDA build" >&2
+  echo "build-cuda-libtorch: no CUDA toolkit (nvcc) on this machine; skipping the LibTorch 2.x build" >&2
   exit 0
 fi
 export PATH="$PATH:/usr/local/cuda/bin"
 
-if [ ! -f "$libtorch/.unpacked" ]; then
-  wheel=${GALAXYZOO_TORCH_WHEEL:-}
-  if [ -z "$wheel" ]; then
-    mkdir -p "$build/wheel"
-    echo "build-cuda-libtorch: downloading PyPI's torch wheel (no dependencies)"
-    "$python" -m pip download --quiet --no-deps --only-binary=:all: -d "$build/wheel" torch
-    wheel=$(ls "$build"/wheel/torch-*.whl | head -n 1)
-  fi
-  rm -rf "$libtorch"
-  mkdir -p "$libtorch"
-  echo "build-cuda-libtorch: unpacking $(basename "$wheel")"
-  "$python" - "$wheel" "$libtorch" <<'PY'
-import sys, zipfile
-wheel, out = sys.argv[1], sys.argv[2]
-with zipfile.ZipFile(wheel) as z:
-    z.extractall(out, [n for n in z.namelist() if n.startswith(("torch/include/", "torch/share/", "torch/lib/"))])
-PY
-  touch "$libtorch/.unpacked"
+start=$SECONDS
+venv="$build/venv"
+if [ ! -x "$venv/bin/python" ]; then "$python" -m venv "$venv"; fi
+if ! "$venv/bin/python" -W ignore -c "import torch, sys; sys.exit(torch.__version__.split('+')[0] != '$GALAXYZOO_TORCH2_VERSION')" 2>/dev/null; then
+  echo "build-cuda-libtorch: installing torch==$GALAXYZOO_TORCH2_VERSION and its CUDA libraries into $venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+    "torch==$GALAXYZOO_TORCH2_VERSION"
 fi
+torch_dir=$("$venv/bin/python" -W ignore -c "import os, torch; print(os.path.dirname(torch.__file__))")
+"$venv/bin/python" -W ignore -c "import torch, sys; sys.exit(torch.version.cuda != '$GALAXYZOO_TORCH2_CUDA')" || {
+  echo "build-cuda-libtorch: torch in $venv is not built for CUDA $GALAXYZOO_TORCH2_CUDA" >&2
+  exit 1
+}
+echo "build-cuda-libtorch: set-up took $((SECONDS - start)) s"
 
-# Both prefixes: TorchConfig.cmake finds its libraries relative to the second.
-# The wheel's libtorch_cuda.so needs CUDA libraries that pip would install beside it
-# (cuSPARSELt, a newer NCCL, NVSHMEM); this check does not download them, so the example
-# programs are linked with symbols that only those shared libraries need left unresolved.
-# They cannot run here anyway: there is no GPU.
-cmake -S "$root" -B "$build/cmake" -DCMAKE_BUILD_TYPE=Release \
-  "-DCMAKE_PREFIX_PATH=$libtorch/torch/share/cmake;$libtorch/torch" \
-  -DGALAXYZOO_BUILD_TESTS=OFF -DGALAXYZOO_BUILD_BENCH=OFF -DGALAXYZOO_BUILD_DOCS=OFF \
-  -DGALAXYZOO_BUILD_EXAMPLES=ON -DGALAXYZOO_INSTALL=OFF \
-  "-DCMAKE_EXE_LINKER_FLAGS=-Wl,--unresolved-symbols=ignore-in-shared-libs"
-cmake --build "$build/cmake" --parallel "$(nproc)"
-if [ -f "$libtorch/torch/lib/libtorch_cuda.so" ]; then
-  echo "build-cuda-libtorch: library and examples built against CUDA-enabled LibTorch ($libtorch)"
-else
+# Both prefixes: the wheel's TorchConfig.cmake looks for its libraries in every prefix's lib/
+# before its own, so without the second it would take Debian's libtorch.so. Exported, so
+# that the package tests' consumer project finds the same Torch.
+export CMAKE_PREFIX_PATH="$torch_dir/share/cmake:$torch_dir${CMAKE_PREFIX_PATH:+:$CMAKE_PREFIX_PATH}"
+export NCCL_ROOT="$(dirname "$torch_dir")/nvidia/nccl"
+generator=()
+if command -v ninja >/dev/null && [ ! -f "$build/cmake/CMakeCache.txt" ]; then generator=(-G Ninja); fi
+start=$SECONDS
+cmake -S "$root" -B "$build/cmake" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
+  -DGALAXYZOO_BUILD_BENCH=OFF -DGALAXYZOO_BUILD_DOCS=OFF -DGALAXYZOO_BUILD_EXAMPLES=ON \
+  -DGALAXYZOO_BUILD_TESTS=ON "-DCMAKE_PREFIX_PATH=$torch_dir/share/cmake;$torch_dir" \
+  "-DGALAXYZOO_GPU_CHECK_PYTHON=$venv/bin/python"
+targets=()
+for target in ${GALAXYZOO_TORCH2_TARGETS:-}; do targets+=(--target "$target"); done
+cmake --build "$build/cmake" --parallel "$jobs" "${targets[@]}"
+echo "build-cuda-libtorch: build took $((SECONDS - start)) s"
+if [ ! -f "$torch_dir/lib/libtorch_cuda.so" ]; then
   echo "build-cuda-libtorch: the wheel has no libtorch_cuda.so: this was not a CUDA build" >&2
   exit 1
 fi
+if [ "${GALAXYZOO_TORCH2_TEST:-1}" != 0 ]; then
+  start=$SECONDS
+  ctest --test-dir "$build/cmake" --output-on-failure --parallel "$jobs" "$@"
+  echo "build-cuda-libtorch: tests took $((SECONDS - start)) s"
+fi
+echo "build-cuda-libtorch: galaxyzoo built and tested against LibTorch $GALAXYZOO_TORCH2_VERSION (CUDA $GALAXYZOO_TORCH2_CUDA) in $build/cmake"

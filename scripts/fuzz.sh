@@ -4,7 +4,9 @@
 # table: executions, seconds, executions per second, corpus size, result.
 #
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]   # default 60 s; image, model_file,
-#                                                      # search_space, vote_table
+#                                                      # search_space, vote_table,
+#                                                      # hyperparameters, torch_save,
+#                                                      # command_line
 #   scripts/fuzz.sh 600 torch_archive                  # behind the model file's seal: finds
 #                                                      # a LibTorch 1.13 crash (docs/reliability.md)
 #
@@ -22,7 +24,7 @@ build=${GALAXYZOO_FUZZ_BUILD_DIR:-$root/build-asan}
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(image model_file search_space vote_table)
+[ ${#targets[@]} -gt 0 ] || targets=(image model_file search_space vote_table hyperparameters torch_save command_line)
 
 [ -x "$build/fuzz/make_fuzz_corpus" ] || { echo "fuzz.sh: no fuzz build in $build (run scripts/test-sanitizers.sh)" >&2; exit 1; }
 "$build/fuzz/make_fuzz_corpus" "$build/fuzz/corpus"

@@ -19,7 +19,7 @@ packages=(
   nlohmann-json3-dev         # JSON (manifests, options, summaries)
   libcli11-dev               # command-line parsing in the example programs
   libsqlite3-dev             # HPO study storage
-  zlib1g-dev                 # CRC-32 of sealed model files and checkpoints
+  zlib1g-dev                 # CRC-32 of model files (zip records) and checkpoints
   libpq-dev                  # HPO study storage shared by several machines (PostgreSQL client)
   postgresql                 # the PostgreSQL server the storage tests start on loopback
   # tests, docs, packaging and benchmarks
@@ -30,6 +30,8 @@ packages=(
   python3-pil                # Pillow, the reference in bench/bench_preprocess.py
   python3-torch python3-torchvision  # reference of the VGG16 weight-mapping test
   python3-sklearn            # reference of the metrics test
+  python3-optuna             # Optuna 3.1 opens the studies galaxyzoo exports (hpo/optuna_export)
+  python3-opencv             # reference of the area resampling and augmentation tests
 )
 
 missing=()

@@ -29,7 +29,8 @@ which=("$@")
 "$root/scripts/install-deps.sh"
 
 # Library, tests and fuzz targets only: the example programs and benchmarks add build
-# time and nothing the unit tests do not reach.
+# time and nothing the unit tests do not reach (the fuzz build compiles the programs'
+# sources without main() for fuzz_command_line, not the programs).
 configure() {
   local dir=$1
   shift

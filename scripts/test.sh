@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of galaxyzoo from a fresh clone on Debian 12:
-#   installs the Debian packages (scripts/install-deps.sh),
+#   installs the Debian packages (scripts/install-deps.sh) and the current Optuna into
+#   .venv (scripts/install-optuna.sh),
 #   configures and builds everything (library, examples, tests, benchmarks), then runs
 #   ctest: unit tests, example programs, the installed-package consumer test, the Conan
 #   recipe test (scripts/conan-create.sh, which pip-installs Conan into .venv) and the
@@ -27,6 +28,7 @@ build=${GALAXYZOO_BUILD_DIR:-$root/build}
 jobs=${JOBS:-$(nproc)}
 
 "$root/scripts/install-deps.sh"
+"$root/scripts/install-optuna.sh"   # the current Optuna from PyPI, in .venv, for the Optuna tests
 
 generator=()
 if command -v ninja >/dev/null && [ ! -f "$build/CMakeCache.txt" ]; then generator=(-G Ninja); fi

@@ -1,17 +1,108 @@
 #include "program.hpp"
 
 #include <galaxyzoo/core/error.hpp>
+#include <galaxyzoo/core/event_log.hpp>
+#include <galaxyzoo/core/log_file.hpp>
+#include <galaxyzoo/core/progress.hpp>
 #include <galaxyzoo/model/device.hpp>
 #include <galaxyzoo/version.hpp>
 
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <new>
+#include <ostream>
 #include <utility>
 
 namespace galaxyzoo::examples {
 namespace {
 
 constexpr const char* kRunWithHelp = "Run with --help for more information.";
+
+// What --quiet, --verbose, --log_file and --events set up for the body, undone at the end.
+class Outputs {
+ public:
+  Outputs(bool quiet, bool verbose, const std::string& log_file, const std::string& events) {
+    if (!log_file.empty()) log_ = std::make_unique<LogFile>(log_file, /*console_stdout=*/!quiet);
+    if (quiet && !log_) std::cout.setstate(std::ios::badbit);
+    ProgressOutput progress = ProgressOutput::standard_error();
+    if (verbose) progress.interval_seconds = 0;
+    // Plain lines into the log where the console gets none (a terminal's redrawn line,
+    // or nothing at all when quiet); else the log copies the console's.
+    if (log_ && (quiet || progress.terminal)) progress.log = &log_->stream();
+    if (quiet) progress.stream = nullptr;
+    set_progress_output(progress);
+    if (!events.empty()) {
+      events_ = std::make_unique<JsonLinesEventLog>(events);
+      set_event_sink([log = events_.get()](const Event& e) { log->write(e); });
+    }
+  }
+  ~Outputs() {
+    set_event_sink({});
+    set_progress_output({});
+    std::cout.clear();
+  }
+  Outputs(const Outputs&) = delete;
+  Outputs& operator=(const Outputs&) = delete;
+
+ private:
+  std::unique_ptr<LogFile> log_;
+  std::unique_ptr<JsonLinesEventLog> events_;
+};
+
+// Where run() prints in parse-only mode: nowhere.
+std::ostream& null_stream() {
+  static std::ostream stream(nullptr);
+  return stream;
+}
+
+// A flag's text quoted for a message, cut short if long (a fuzzer's, say).
+std::string shown(const std::string& text) {
+  constexpr std::size_t kMaxShown = 40;
+  return "'" + (text.size() <= kMaxShown ? text : text.substr(0, kMaxShown) + "...") + "'";
+}
+
+// A number as written in a range: the shortest decimal text that reads back the same,
+// without an exponent (86400, not 8.64e+04).
+std::string format_bound(double value) {
+  char text[400];
+  const auto end = std::to_chars(text, text + sizeof text, value, std::chars_format::fixed).ptr;
+  return std::string(text, end);
+}
+
+std::string describe(IntegerRange range) {
+  return "[" + std::to_string(range.min) + ", " + std::to_string(range.max) + "]";
+}
+
+std::string describe(const RealRange& range) {
+  return (range.min_open ? "(" : "[") + format_bound(range.min) + ", " + format_bound(range.max) +
+         (range.max_open ? ")" : "]");
+}
+
+// A whole number in decimal: its magnitude and sign, or false for anything else (a
+// fraction, an exponent, junk, a magnitude over 2^64 - 1).
+bool read_whole_number(const std::string& text, bool& negative, std::uint64_t& magnitude) {
+  std::size_t start = 0;
+  negative = !text.empty() && text[0] == '-';
+  if (!text.empty() && (text[0] == '-' || text[0] == '+')) start = 1;
+  const char* first = text.data() + start;
+  const char* last = text.data() + text.size();
+  if (first == last || *first < '0' || *first > '9') return false;  // from_chars takes no sign
+  const auto [end, error] = std::from_chars(first, last, magnitude);
+  return error == std::errc() && end == last;
+}
+
+bool in_range(bool negative, std::uint64_t magnitude, IntegerRange range) {
+  if (negative && magnitude != 0) {
+    // -magnitude >= min, with min < 0: magnitude <= -min (computed without overflow).
+    return range.min < 0 && magnitude <= static_cast<std::uint64_t>(-(range.min + 1)) + 1 &&
+           magnitude % range.step == 0;
+  }
+  return (range.min <= 0 || magnitude >= static_cast<std::uint64_t>(range.min)) &&
+         magnitude <= range.max && magnitude % range.step == 0;
+}
 
 // The first line of an exception's message: LibTorch's (c10::Error) go on with a
 // backtrace that says nothing to a user.
@@ -37,6 +128,48 @@ CLI::Validator parsed_by(std::function<void(const std::string&)> parse,
       description);
 }
 
+CLI::Validator whole_number_in(IntegerRange range) {
+  const std::string expected =
+      "expected a whole number in " + describe(range) +
+      (range.step > 1 ? ", a multiple of " + std::to_string(range.step) : std::string());
+  return CLI::Validator(
+      [range, expected](std::string& value) -> std::string {
+        bool negative = false;
+        std::uint64_t magnitude = 0;
+        if (!read_whole_number(value, negative, magnitude) ||
+            !in_range(negative, magnitude, range)) {
+          return "got " + shown(value) + ", " + expected;
+        }
+        value = (negative && magnitude != 0 ? "-" : "") + std::to_string(magnitude);
+        return {};
+      },
+      describe(range));
+}
+
+CLI::Validator real_number_in(RealRange range) {
+  const std::string expected = "expected a finite number in " + describe(range);
+  return CLI::Validator(
+      [range, expected](std::string& value) -> std::string {
+        const char* first = value.c_str();
+        char* end = nullptr;
+        const double number = value.empty() || std::isspace(static_cast<unsigned char>(value[0]))
+                                  ? std::nan("")
+                                  : std::strtod(first, &end);
+        const bool whole_text = end == first + value.size();
+        const bool above_min = range.min_open ? number > range.min : number >= range.min;
+        const bool below_max = range.max_open ? number < range.max : number <= range.max;
+        if (!whole_text || !std::isfinite(number) || !above_min || !below_max) {
+          return "got " + shown(value) + ", " + expected;
+        }
+        return {};
+      },
+      describe(range));
+}
+
+bool Program::parse_only_ = false;
+
+void Program::set_parse_only(bool parse_only) noexcept { parse_only_ = parse_only; }
+
 Program::Program(std::string name, const std::string& description)
     : name_(std::move(name)), app_(description, name_) {
   app_.set_version_flag("--version", name_ + " (galaxyzoo " GALAXYZOO_VERSION_STRING ")",
@@ -44,6 +177,17 @@ Program::Program(std::string name, const std::string& description)
   app_.failure_message([name = name_](const CLI::App*, const CLI::Error& e) {
     return name + ": usage error: " + e.what() + "\n" + kRunWithHelp + "\n";
   });
+  add_output_flags();
+}
+
+void Program::add_output_flags() {
+  auto* quiet = app_.add_flag("--quiet", quiet_, "Print warnings and errors only");
+  app_.add_flag("--verbose", verbose_, "A progress line after every batch or file")
+      ->excludes(quiet);
+  app_.add_option("--log_file", log_file_,
+                  "Also write everything printed to this file (appended; no carriage returns)");
+  app_.add_option("--events", events_file_,
+                  "Append one JSON object per epoch, trial and step to this file");
 }
 
 CLI::Option* Program::add_input_dir(std::string& dir, const std::string& help) {
@@ -60,20 +204,28 @@ CLI::Option* Program::add_output_dir(std::string& dir, const std::string& help) 
 
 CLI::Option* Program::add_seed(std::uint64_t& seed, const std::string& help) {
   seed = kDefaultSeed;
-  return app_.add_option("--seed", seed, help)->capture_default_str();
+  return add_integer("--seed", seed, flag_ranges::kSeed, help);
 }
 
 CLI::Option* Program::add_num_workers(int& workers, const std::string& help) {
   workers = kDefaultThreads;
-  return app_.add_option("--num_workers", workers, help + " (0: one per hardware thread)")
-      ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+  return add_integer("--num_workers", workers, flag_ranges::kThreads,
+                     help + " (0: one per hardware thread)");
 }
 
 CLI::Option* Program::add_jpeg_quality(int& quality) {
-  return app_.add_option("--quality", quality, "JPEG quality")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 100));
+  return add_integer("--quality", quality, flag_ranges::kJpegQuality, "JPEG quality");
+}
+
+CLI::Option* Program::add_jitter(std::vector<double>& factors) {
+  return add_reals("--jitter", factors, flag_ranges::kJitterFactor,
+                   "Colour jitter: brightness min max, contrast min max (default 0 1.2 0.2 1.8)")
+      ->expected(4);
+}
+
+CLI::Option* Program::add_center_crop(int& side) {
+  return add_integer("--crop", side, flag_ranges::kImageSide,
+                     "Cut the centred square of this side first (raw 424 cutouts: 256; 0: none)");
 }
 
 CLI::Option* Program::add_device(std::string& device) {
@@ -85,12 +237,26 @@ CLI::Option* Program::add_device(std::string& device) {
 
 CLI::Option* Program::add_threads() {
   set_threads_ = true;
-  return app_
-      .add_option("--threads", threads_,
-                  "LibTorch's CPU threads per operation (0: one per hardware thread)")
-      ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+  return add_integer("--threads", threads_, flag_ranges::kThreads,
+                     "LibTorch's CPU threads per operation (0: one per hardware thread)");
 }
+
+CLI::Option* Program::add_real(const std::string& name, double& value, RealRange range,
+                               const std::string& help) {
+  return app_.add_option(name, value, help)->capture_default_str()->check(real_number_in(range));
+}
+
+CLI::Option* Program::add_reals(const std::string& name, std::vector<double>& values,
+                                RealRange range, const std::string& help) {
+  return app_.add_option(name, values, help)->check(real_number_in(range));
+}
+
+CLI::Option* Program::add_network_size(int& size) {
+  return add_integer("--image_size", size, flag_ranges::kNetworkSize,
+                     "Network input size, a multiple of 32");
+}
+
+void Program::add_check(std::function<void()> check) { checks_.push_back(std::move(check)); }
 
 int Program::run(int argc, char** argv, const std::function<int()>& body) {
   try {
@@ -98,27 +264,36 @@ int Program::run(int argc, char** argv, const std::function<int()>& body) {
   } catch (const CLI::ParseError& e) {
     // --help and --version arrive as "errors" with the status Success.
     const bool success = e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success);
-    app_.exit(e);
+    if (parse_only_) {
+      app_.exit(e, null_stream(), null_stream());
+    } else {
+      app_.exit(e);
+    }
     return success ? kExitOk : kExitUsage;
   }
   return run_body(body);
 }
 
 int Program::run_body(const std::function<int()>& body) {
+  std::ostream& err = parse_only_ ? null_stream() : std::cerr;
+  std::unique_ptr<Outputs> outputs;  // outlives the error messages below: they are logged
   try {
+    for (const auto& check : checks_) check();
+    if (parse_only_) return kExitOk;
+    outputs = std::make_unique<Outputs>(quiet_, verbose_, log_file_, events_file_);
     if (set_threads_) set_cpu_threads(threads_);
     return body();
   } catch (const UsageError& e) {
-    std::cerr << name_ << ": usage error: " << e.what() << '\n' << kRunWithHelp << '\n';
+    err << name_ << ": usage error: " << e.what() << '\n' << kRunWithHelp << '\n';
     return kExitUsage;
   } catch (const Error& e) {
-    std::cerr << name_ << ": error: " << e.what() << '\n';
+    err << name_ << ": error: " << e.what() << '\n';
   } catch (const std::bad_alloc&) {
-    std::cerr << name_ << ": error: out of memory\n";
+    err << name_ << ": error: out of memory\n";
   } catch (const std::exception& e) {
-    std::cerr << name_ << ": error: " << first_line(e.what()) << '\n';
+    err << name_ << ": error: " << first_line(e.what()) << '\n';
   } catch (...) {
-    std::cerr << name_ << ": error: an exception of an unknown type\n";
+    err << name_ << ": error: an exception of an unknown type\n";
   }
   return kExitFailure;
 }

@@ -19,14 +19,20 @@
 
 #include "galaxyzoo/core/atomic_output.hpp"
 #include "galaxyzoo/core/error.hpp"
+#include "galaxyzoo/core/event_log.hpp"
+#include "galaxyzoo/core/folder_listing.hpp"
+#include "galaxyzoo/core/log_file.hpp"
+#include "galaxyzoo/core/memory.hpp"
 #include "galaxyzoo/core/number_format.hpp"
 #include "galaxyzoo/core/parallel.hpp"
+#include "galaxyzoo/core/progress.hpp"
 #include "galaxyzoo/core/random.hpp"
 #include "galaxyzoo/core/sealed_file.hpp"
 #include "galaxyzoo/core/stop_request.hpp"
 #include "galaxyzoo/core/text_file.hpp"
 #include "galaxyzoo/core/text_table.hpp"
 #include "galaxyzoo/core/wall_time_limit.hpp"
+#include "galaxyzoo/core/zip_archive.hpp"
 
 #include "galaxyzoo/data/dataset.hpp"
 #include "galaxyzoo/data/image_index.hpp"
@@ -35,9 +41,11 @@
 #include "galaxyzoo/data/vote_table.hpp"
 
 #include "galaxyzoo/images/augment.hpp"
+#include "galaxyzoo/images/heatmap.hpp"
 #include "galaxyzoo/images/image.hpp"
 #include "galaxyzoo/images/plot.hpp"
 #include "galaxyzoo/images/preprocess.hpp"
+#include "galaxyzoo/images/resample.hpp"
 
 #include "galaxyzoo/synthetic/galaxy_renderer.hpp"
 #include "galaxyzoo/synthetic/synthetic_dataset.hpp"
@@ -45,6 +53,7 @@
 #include "galaxyzoo/synthetic/vote_simulator.hpp"
 
 #include "galaxyzoo/hpo/hpo_search.hpp"
+#include "galaxyzoo/hpo/optuna_export.hpp"
 #include "galaxyzoo/hpo/postgres_storage.hpp"
 #include "galaxyzoo/hpo/pruner.hpp"
 #include "galaxyzoo/hpo/sampler.hpp"
@@ -53,6 +62,7 @@
 #include "galaxyzoo/hpo/study_storage.hpp"
 #include "galaxyzoo/hpo/tpe_sampler.hpp"
 #include "galaxyzoo/hpo/trial.hpp"
+#include "galaxyzoo/hpo/trial_plots.hpp"
 
 #include "galaxyzoo/eval/metrics.hpp"
 

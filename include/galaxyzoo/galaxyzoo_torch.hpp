@@ -18,10 +18,13 @@
 #include "galaxyzoo/galaxyzoo.hpp"
 
 #include "galaxyzoo/model/classifier.hpp"
+#include "galaxyzoo/model/classifier_file.hpp"
 #include "galaxyzoo/model/device.hpp"
 #include "galaxyzoo/model/distributed.hpp"
 #include "galaxyzoo/model/hyperparameters.hpp"
 #include "galaxyzoo/model/image_loader.hpp"
+#include "galaxyzoo/model/torch_save_file.hpp"
+#include "galaxyzoo/model/torchscript_export.hpp"
 #include "galaxyzoo/model/trainer.hpp"
 #include "galaxyzoo/model/training_history.hpp"
 #include "galaxyzoo/model/training_run.hpp"

@@ -1,7 +1,5 @@
 #include "galaxyzoo/core/sealed_file.hpp"
 
-#include <zlib.h>
-
 #include <array>
 #include <cerrno>
 #include <cstdint>
@@ -10,6 +8,7 @@
 #include <iterator>
 #include <system_error>
 
+#include "core/byte_fields.hpp"
 #include "galaxyzoo/core/atomic_output.hpp"
 #include "galaxyzoo/core/error.hpp"
 
@@ -18,30 +17,13 @@ namespace fs = std::filesystem;
 namespace galaxyzoo {
 namespace {
 
+using detail::crc32_of;
+using detail::get_le;
+using detail::put_le;
+
 constexpr std::string_view kMagic = "GZSEALED";
 constexpr std::uint32_t kLayoutVersion = 1;
 constexpr std::size_t kHeaderSize = 32;
-
-void put_le(std::string& out, std::uint64_t value, int bytes) {
-  for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
-}
-
-std::uint64_t get_le(std::string_view in, std::size_t at, int bytes) {
-  std::uint64_t value = 0;
-  for (int i = bytes - 1; i >= 0; --i) value = value << 8 | static_cast<unsigned char>(in[at + i]);
-  return value;
-}
-
-std::uint32_t crc32_of(std::string_view bytes) {
-  uLong crc = ::crc32(0L, Z_NULL, 0);
-  // zlib takes at most 4 GiB - 1 per call.
-  constexpr std::size_t kChunk = 1u << 30;
-  for (std::size_t at = 0; at < bytes.size(); at += kChunk) {
-    const std::size_t n = std::min(kChunk, bytes.size() - at);
-    crc = ::crc32(crc, reinterpret_cast<const Bytef*>(bytes.data() + at), static_cast<uInt>(n));
-  }
-  return static_cast<std::uint32_t>(crc);
-}
 
 // All the bytes of the file at @p path.
 std::string read_whole_file(const fs::path& path) {

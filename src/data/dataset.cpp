@@ -26,7 +26,12 @@ Dataset Dataset::load(const fs::path& data_path, const DatasetOptions& options) 
       options.image_list.empty()
           ? ImageIndex::scan(image_dir)
           : ImageIndex::from_list(under(data_path, options.image_list), image_dir);
-  const VoteTable table = read_vote_table(under(data_path, options.catalog));
+  // Only the columns the rules read (and the 37 answers) must be vote fractions.
+  std::vector<std::string> rule_columns;
+  for (const auto& rule : options.rules) {
+    for (const auto& t : rule.all_of) rule_columns.push_back(t.column);
+  }
+  const VoteTable table = read_vote_table(under(data_path, options.catalog), rule_columns);
   return select(table, images, options);
 }
 
@@ -44,6 +49,7 @@ Dataset Dataset::select(const VoteTable& table, const ImageIndex& images,
   dataset.class_names_ = labeler.class_names();
   DatasetStats& stats = dataset.stats_;
   stats.rows = table.rows();
+  stats.warnings = table.warnings;
   stats.available.assign(num_classes, 0);
   stats.selected.assign(num_classes, 0);
 

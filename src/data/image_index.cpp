@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "galaxyzoo/core/error.hpp"
+#include "galaxyzoo/core/folder_listing.hpp"
 
 namespace fs = std::filesystem;
 
@@ -33,19 +34,12 @@ std::int64_t id_of(const fs::path& name) {
 }  // namespace
 
 ImageIndex ImageIndex::scan(const fs::path& folder) {
-  std::error_code ec;
-  if (!fs::is_directory(folder, ec)) {
-    throw IoError(folder, fs::exists(folder) ? "is not a folder, expected the image folder"
-                                             : "image folder does not exist");
-  }
+  const FolderListing listing = list_folder(
+      folder, [](const std::string& name) { return id_of(name) > 0; }, "image folder");
+  listing.require_no_skipped();  // a galaxy left out would change the dataset
   ImageIndex index;
   index.folder_ = folder;
-  fs::directory_iterator it(folder, ec);
-  if (ec) throw IoError(folder, "cannot list image folder: " + ec.message());
-  for (const auto& entry : it) {
-    const std::int64_t id = id_of(entry.path().filename());
-    if (id > 0 && !entry.is_directory()) index.paths_.emplace(id, entry.path());
-  }
+  for (const auto& file : listing.files) index.paths_.emplace(id_of(file.filename()), file);
   return index;
 }
 

@@ -7,8 +7,10 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <map>
 #include <memory>
 #include <numeric>
+#include <set>
 #include <unordered_map>
 
 #include "galaxyzoo/core/atomic_output.hpp"
@@ -20,6 +22,13 @@ namespace {
 constexpr std::string_view kIdColumn = "GalaxyID";
 // Fractions a hair outside [0, 1] from rounding in someone's export are accepted.
 constexpr double kRangeTolerance = 1e-9;
+// The answers of one question may sum this much above 1 (question 1: this far from 1)
+// before a row is reported: catalogues rounded to two decimals stay within it.
+constexpr double kSumTolerance = 0.05;
+constexpr std::size_t kMaxSumWarnings = 10;  // rows named one by one; the rest are counted
+
+// What one field of every line holds.
+enum class Field : char { id, fraction, ignored };
 
 // A whole file in one buffer. The buffer is not zero-filled first: at 16 MB, touching
 // it twice would cost as much as parsing part of it.
@@ -175,30 +184,35 @@ const char* parse_number(const char* first, const char* last, double& value) noe
   return ec == std::errc() ? end : nullptr;
 }
 
-// Reads the header line into @p columns (the fraction columns, in order) and returns the
-// position of the GalaxyID field.
-std::size_t read_header(std::string_view header, const std::filesystem::path& csv,
-                        std::vector<std::string>& columns) {
+// Reads the header line: the role of each field into @p roles, the names of all fields
+// into @p names and those of the fraction columns (the 37 answers and @p extra), in
+// order, into @p columns.
+void read_header(std::string_view header, const std::filesystem::path& csv,
+                 const std::vector<std::string>& extra, std::vector<Field>& roles,
+                 std::vector<std::string>& names, std::vector<std::string>& columns) {
   if (trim(header).empty()) throw InputError(csv, 1, "", "empty file, expected a header line");
   std::vector<std::string_view> fields;
-  const std::size_t num_fields = split_fields(header, fields);
-  std::size_t id_field = num_fields;
-  for (std::size_t i = 0; i < num_fields; ++i) {
-    if (fields[i] == kIdColumn) {
-      if (id_field != num_fields)
-        throw InputError(csv, 1, std::string(kIdColumn), "appears twice in the header");
-      id_field = i;
-    } else if (fields[i].empty()) {
+  split_fields(header, fields);
+  const auto& answers = kaggle_vote_columns();
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const std::string_view name = fields[i];
+    if (name.empty())
       throw InputError(csv, 1, "", "empty column name in field " + std::to_string(i + 1));
-    } else if (std::find(columns.begin(), columns.end(), fields[i]) != columns.end()) {
-      throw InputError(csv, 1, std::string(fields[i]), "appears twice in the header");
+    if (std::find(names.begin(), names.end(), name) != names.end())
+      throw InputError(csv, 1, std::string(name), "appears twice in the header");
+    names.emplace_back(name);
+    if (name == kIdColumn) {
+      roles.push_back(Field::id);
+    } else if (std::find(answers.begin(), answers.end(), name) != answers.end() ||
+               std::find(extra.begin(), extra.end(), name) != extra.end()) {
+      roles.push_back(Field::fraction);
+      columns.emplace_back(name);
     } else {
-      columns.emplace_back(fields[i]);
+      roles.push_back(Field::ignored);
     }
   }
-  if (id_field == num_fields)
+  if (std::find(roles.begin(), roles.end(), Field::id) == roles.end())
     throw InputError(csv, 1, std::string(kIdColumn), "missing column in the header");
-  return id_field;
 }
 
 // Throws for the first repeated GalaxyID in file order, naming the line where it repeats
@@ -251,6 +265,22 @@ class LineParser {
     return next;
   }
 
+  // Skips the field at @p p, of column @p key, which is not read: any text, or a quoted
+  // text that may hold commas ("" inside is a quote); returns the end of the field.
+  const char* skip(const char* p, std::string_view key) const {
+    while (p != end_ && (*p == ' ' || *p == '\t')) ++p;
+    if (p != end_ && *p == '"') {
+      for (++p;; ++p) {
+        p = std::find(p, end_, '"');
+        if (p == end_)
+          throw InputError(csv_, line_number_, std::string(key), "unterminated quoted field");
+        if (p + 1 == end_ || p[1] != '"') break;
+        ++p;  // "" : a quote inside the field
+      }
+    }
+    return std::find(p, end_, ',');
+  }
+
   // The vote fraction of column @p key in the field at @p p; returns the end of the field.
   const char* fraction(const char* p, std::string_view key, double& value) const {
     auto parse_fraction = [&value](const char* first, const char* last) {
@@ -291,20 +321,24 @@ class LineParser {
   const char* end_;
 };
 
-// Parses data line @p line, number @p line_number, of a file with @p num_fields fields
-// per line (the GalaxyID at @p id_field): appends its GalaxyID to table.galaxy_ids and
+// Parses data line @p line, number @p line_number, of a file whose fields have the
+// roles @p roles (and the names @p names): appends its GalaxyID to table.galaxy_ids and
 // writes its fractions to @p values (table.columns.size() of them).
 void read_row(const std::filesystem::path& csv, std::size_t line_number, std::string_view line,
-              std::size_t id_field, std::size_t num_fields, VoteTable& table, double* values) {
+              const std::vector<Field>& roles, const std::vector<std::string>& names,
+              VoteTable& table, double* values) {
   const LineParser parser(csv, line_number, line);
+  const std::size_t num_fields = roles.size();
   std::size_t column = 0;
   std::size_t field_index = 0;
   for (const char* p = parser.begin();; ++field_index) {
     if (field_index == num_fields) throw parser.wrong_field_count(num_fields);
-    if (field_index == id_field) {
+    if (roles[field_index] == Field::id) {
       std::int64_t id = 0;
       p = parser.id(p, id);
       table.galaxy_ids.push_back(id);
+    } else if (roles[field_index] == Field::ignored) {
+      p = parser.skip(p, names[field_index]);
     } else {
       double value = 0.0;
       p = parser.fraction(p, table.columns[column], value);
@@ -314,6 +348,50 @@ void read_row(const std::filesystem::path& csv, std::size_t line_number, std::st
     ++p;  // the comma
   }
   if (field_index + 1 != num_fields) throw parser.wrong_field_count(num_fields);
+}
+
+// The questions all of whose answer columns are in @p table ("Class1" -> their indices).
+std::map<std::string, std::vector<Eigen::Index>> complete_questions(const VoteTable& table) {
+  std::map<std::string, std::vector<Eigen::Index>> questions;
+  std::set<std::string> incomplete;
+  for (const auto& answer : kaggle_vote_columns()) {
+    const std::string question = answer.substr(0, answer.find('.'));
+    const auto it = std::find(table.columns.begin(), table.columns.end(), answer);
+    if (it == table.columns.end()) incomplete.insert(question);
+    if (it != table.columns.end()) questions[question].push_back(it - table.columns.begin());
+  }
+  for (const auto& question : incomplete) questions.erase(question);
+  return questions;
+}
+
+// Fills table.warnings for the rows where the answers of one question cannot add up: the
+// answers of question 1 sum to 1, those of a later question to the fraction of
+// volunteers who reached it, at most 1. @p lines holds the line number of each row.
+void check_answer_sums(VoteTable& table, const std::vector<std::size_t>& lines) {
+  const auto questions = complete_questions(table);
+  std::size_t reported = 0;
+  for (std::size_t r = 0; r < table.rows(); ++r) {
+    for (const auto& [question, answers] : questions) {
+      double sum = 0;
+      for (const auto c : answers) sum += table.fractions(static_cast<Eigen::Index>(r), c);
+      const bool first = question == "Class1";
+      if (sum <= 1 + kSumTolerance && (!first || sum >= 1 - kSumTolerance)) continue;
+      if (++reported <= kMaxSumWarnings) {
+        char total[32];
+        std::snprintf(total, sizeof total, "%.4g", sum);
+        table.warnings.push_back(table.source.string() + ":" + std::to_string(lines[r]) +
+                                 ": GalaxyID " + std::to_string(table.galaxy_ids[r]) +
+                                 ": the answers of " + question + ".* sum to " + total +
+                                 (first ? ", expected 1" : ", more than 1"));
+      }
+      break;  // one report per row
+    }
+  }
+  if (reported > kMaxSumWarnings) {
+    table.warnings.push_back(table.source.string() + ": and " +
+                             std::to_string(reported - kMaxSumWarnings) +
+                             " more rows whose answers cannot add up");
+  }
 }
 
 }  // namespace
@@ -342,7 +420,8 @@ Eigen::Index VoteTable::column_index(std::string_view name) const {
   return static_cast<Eigen::Index>(it - columns.begin());
 }
 
-VoteTable read_vote_table(const std::filesystem::path& csv) {
+VoteTable read_vote_table(const std::filesystem::path& csv,
+                          const std::vector<std::string>& fraction_columns) {
   const FileBytes content = read_whole_file(csv);
   std::string_view rest = content.view();
   if (rest.size() >= 3 && rest.substr(0, 3) == "\xEF\xBB\xBF") rest.remove_prefix(3);  // BOM
@@ -358,8 +437,9 @@ VoteTable read_vote_table(const std::filesystem::path& csv) {
   VoteTable table;
   table.source = csv;
 
-  const std::size_t id_field = read_header(next_line(), csv, table.columns);
-  const std::size_t num_fields = table.columns.size() + 1;
+  std::vector<Field> roles;
+  std::vector<std::string> names;
+  read_header(next_line(), csv, fraction_columns, roles, names, table.columns);
 
   // One row per remaining line (blank lines make this an overestimate, trimmed at the end).
   const auto max_rows =
@@ -376,7 +456,7 @@ VoteTable read_vote_table(const std::filesystem::path& csv) {
     const std::string_view line = next_line();
     ++line_number;
     if (trim(line).empty()) continue;  // blank lines (typically the last one)
-    read_row(csv, line_number, line, id_field, num_fields, table,
+    read_row(csv, line_number, line, roles, names, table,
              table.fractions.data() + row * num_columns);
     line_of_row.push_back(line_number);
     ++row;
@@ -384,6 +464,7 @@ VoteTable read_vote_table(const std::filesystem::path& csv) {
   check_unique_ids(table.galaxy_ids, line_of_row, csv);
   if (row == 0) throw InputError(csv, 0, "", "no data rows after the header");
   if (row != max_rows) table.fractions.conservativeResize(row, num_columns);
+  check_answer_sums(table, line_of_row);
   return table;
 }
 

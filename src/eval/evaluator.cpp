@@ -12,7 +12,7 @@
 #include "galaxyzoo/core/error.hpp"
 #include "galaxyzoo/core/number_format.hpp"
 #include "galaxyzoo/core/text_table.hpp"
-#include "galaxyzoo/images/plot.hpp"
+#include "galaxyzoo/images/heatmap.hpp"
 #include "galaxyzoo/model/classifier.hpp"
 #include "galaxyzoo/model/image_loader.hpp"
 
@@ -116,13 +116,16 @@ std::string metrics_json(const EvaluationReport& report) {
 
 std::string predictions_csv(const EvaluationReport& report) {
   std::ostringstream csv;
-  csv << "file,GalaxyID,true,predicted";
-  for (std::size_t k = 0; k < report.class_names.size(); ++k) csv << ",p" << k;
+  const auto& names = report.class_names;
+  csv << "file,GalaxyID,true,predicted,true_class,predicted_class";
+  for (const auto& name : names) csv << ',' << csv_field("p_" + name);
   csv << '\n';
   csv.precision(6);
   for (const Prediction& p : report.predictions) {
     csv << csv_field(p.file.string()) << ',' << (p.galaxy_id ? std::to_string(*p.galaxy_id) : "")
-        << ',' << p.truth << ',' << p.predicted;
+        << ',' << p.truth << ',' << p.predicted << ','
+        << csv_field(names.at(static_cast<std::size_t>(p.truth))) << ','
+        << csv_field(names.at(static_cast<std::size_t>(p.predicted)));
     for (const double v : p.probabilities) csv << ',' << v;
     csv << '\n';
   }

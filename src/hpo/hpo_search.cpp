@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <ctime>
 #include <iomanip>
+#include <limits>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -18,8 +19,11 @@
 #include "core/process_liveness.hpp"
 #include "galaxyzoo/core/atomic_output.hpp"
 #include "galaxyzoo/core/error.hpp"
+#include "galaxyzoo/core/event_log.hpp"
+#include "galaxyzoo/core/progress.hpp"
 #include "galaxyzoo/core/stop_request.hpp"
-#include "galaxyzoo/core/text_table.hpp"
+#include "galaxyzoo/hpo/optuna_export.hpp"
+#include "galaxyzoo/hpo/trial_plots.hpp"
 
 namespace galaxyzoo {
 namespace {
@@ -188,6 +192,17 @@ std::string finished_line(std::int64_t number, const Outcome& outcome, double se
   return out.str();
 }
 
+// The "trial" event of a trial this worker finished (event_log.hpp).
+void emit_trial_event(std::int64_t number, const Outcome& outcome, double seconds) {
+  Event event;
+  event.type = "trial";
+  event.number("number", static_cast<double>(number))
+      .number("value", outcome.value ? *outcome.value : std::numeric_limits<double>::quiet_NaN())
+      .number("seconds", seconds)
+      .text("state", to_string(outcome.state));
+  emit_event(event);
+}
+
 std::int64_t count_finished(const std::vector<TrialRecord>& records) {
   return std::count_if(records.begin(), records.end(),
                        [](const TrialRecord& r) { return r.trial.finished(); });
@@ -281,23 +296,12 @@ void write_hpo_summary(const std::vector<TrialRecord>& records, const SearchSpac
   std::filesystem::create_directories(folder, ec);
   if (ec) throw IoError(folder, "cannot create the output folder: " + ec.message());
 
-  std::ostringstream csv;
-  csv << "number,state,value";
-  for (const auto& p : space.parameters()) csv << ',' << csv_field(p.name);
-  csv << ",attempts,started_at,finished_at,seconds,worker,message\n";
-  for (const auto& r : records) {
-    csv << r.trial.number << ',' << to_string(r.trial.state) << ',' << format_value(r.trial.value);
-    for (const auto& p : space.parameters()) {
-      const auto it = r.trial.params.find(p.name);
-      csv << ',' << (it == r.trial.params.end() ? std::string() : csv_field(to_string(it->second)));
-    }
-    const double seconds = r.finished_at > 0 ? r.finished_at - r.started_at : 0;
-    csv << ',' << r.attempts << ',' << iso_time(r.started_at) << ',' << iso_time(r.finished_at)
-        << ','
-        << (r.finished_at > 0 ? to_string(ParameterValue(std::round(seconds * 1000) / 1000)) : "")
-        << ',' << csv_field(r.worker) << ',' << csv_field(r.message) << '\n';
-  }
-  write_file_atomically(folder / (name + "_trials.csv"), csv.str());
+  write_file_atomically(folder / (name + "_trials.csv"), trials_dataframe_csv(records, space));
+  StudyConfig study;
+  study.name = study_name;
+  study.space = space;
+  export_optuna_journal(study, records, folder / (name + ".optuna.log"));
+  write_trial_plots(records, space, folder, name);
 
   const auto best = best_trial(records);
   if (!best) return;
@@ -371,6 +375,8 @@ HpoResult HpoSearch::run(const Objective& objective) {
     const std::int64_t number = claimed->trial.number;
     if (claimed->resumed) ++result.resumed;
     tell(options_, claim_line(*claimed, options_.space));
+    // Progress lines inside the trial say "trial N+1/TRIALS" and count the trials left.
+    const ProgressStage stage("trial", number + 1, options_.trials);
     TrialContext context(*storage_, *pruner_, worker_, claimed->trial, claimed->attempt);
     const auto start = Clock::now();
     heartbeat.start(number, &context.owned_);
@@ -400,6 +406,7 @@ HpoResult HpoSearch::run(const Objective& objective) {
       continue;
     }
     count_outcome(outcome, result);
+    emit_trial_event(number, outcome, seconds);
     summarise_trial(*storage_, options_, number, outcome, seconds);
     throw_after_max_failures(outcome, options_.max_failures, result);
   }

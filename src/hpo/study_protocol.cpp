@@ -129,8 +129,10 @@ StudyConfig StudyProtocol::read_study() {
 
 StudyConfig StudyProtocol::study() {
   std::lock_guard<std::mutex> lock(mutex_);
-  require_study();
-  return config_;
+  if (have_study_) return config_;
+  // Not opened: the stored study as it is, read only (vgg16_hpo --export_optuna).
+  session_.ensure_connected();
+  return read_study();
 }
 
 std::optional<ClaimedTrial> StudyProtocol::claim_trial(const ClaimOptions& options,

@@ -2,9 +2,11 @@
 
 #include "galaxyzoo/core/sealed_file.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "galaxyzoo/core/error.hpp"
+#include "galaxyzoo/model/classifier_file.hpp"
 #include "galaxyzoo/model/vgg16_classifier.hpp"
 
 namespace fs = std::filesystem;
@@ -14,29 +16,35 @@ namespace galaxyzoo {
 HyperParameters vgg16_hyperparameters(const Assignment& params) {
   HyperParameters hp;
   for (const auto& [name, value] : params) {
-    if (name == "layer") {
-      const double layer = to_double(value);
-      if (layer != std::floor(layer))
-        throw Error("parameter 'layer' must be an integer, got " + to_string(value));
-      hp.layer = static_cast<std::int64_t>(layer);
-    } else if (name == "lr_body") {
-      hp.lr_body = to_double(value);
-    } else if (name == "lr_head") {
-      hp.lr_head = to_double(value);
-    } else {
-      throw Error("the VGG16 objective has no parameter '" + name +
-                  "' (it tunes layer, lr_body and lr_head)");
+    try {
+      set_hyperparameter(hp, name, to_double(value));
+    } catch (const Error& e) {
+      throw Error("the VGG16 objective's parameter '" + name + "': " + e.what());
     }
   }
   return hp;
 }
 
+fs::path vgg16_trial_checkpoint(const fs::path& output_dir, std::int64_t trial) {
+  // run_training()'s checkpoint_NAME.pt for the trial's NAME, vgg16_trialN.
+  return output_dir / ("checkpoint_vgg16_trial" + std::to_string(trial) + ".pt");
+}
+
 Vgg16Objective::Vgg16Objective(Vgg16ObjectiveOptions options, const SearchSpace& space)
     : options_(std::move(options)) {
   for (const auto& p : space.parameters()) {
-    if (p.name != "layer" && p.name != "lr_body" && p.name != "lr_head") {
+    if (!is_hyperparameter(p.name)) {
       throw Error("the VGG16 objective has no parameter '" + p.name +
                   "' (it tunes layer, lr_body and lr_head)");
+    }
+  }
+  // The best trial's parameter file must hold all three for train_model --params.
+  for (const auto name : hyperparameter_names()) {
+    const auto& all = space.parameters();
+    if (std::none_of(all.begin(), all.end(), [&](const auto& p) { return p.name == name; })) {
+      throw Error("the search space has no parameter '" + std::string(name) +
+                  "': the VGG16 objective tunes layer, lr_body and lr_head (fix one with a "
+                  "categorical of one choice)");
     }
   }
 }
@@ -48,7 +56,7 @@ double Vgg16Objective::operator()(TrialContext& trial) const {
   run.name = "vgg16_trial" + n;
   run.write_model = false;
   run.resume = true;
-  const fs::path checkpoint = run.output_dir / ("checkpoint_" + run.name + ".pt");
+  const fs::path checkpoint = vgg16_trial_checkpoint(run.output_dir, trial.number());
   std::error_code ec;
   if (trial.attempt() == 1) {
     // A leftover of another study: never resume it, nor fall back to its previous copy.

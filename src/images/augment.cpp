@@ -8,6 +8,7 @@
 
 #include "galaxyzoo/core/atomic_output.hpp"
 #include "galaxyzoo/core/error.hpp"
+#include "galaxyzoo/core/folder_listing.hpp"
 #include "galaxyzoo/core/parallel.hpp"
 
 namespace fs = std::filesystem;
@@ -20,8 +21,8 @@ constexpr double kPi = 3.14159265358979323846;
 // The original's recipes: A with probability 0.51, B otherwise.
 constexpr double kAngleA = 130, kScaleA = 0.80;
 constexpr double kAngleB = 70, kScaleB = 1.15;
-// Recipe A's crop: rows and columns 50..205 (end excluded) of a 256-pixel image.
-constexpr double kCropFirst = 50.0 / 256, kCropEnd = 205.0 / 256;
+// Recipe A's window is given in pixels of a 256-pixel image.
+constexpr double kWindowBase = 256;
 
 // Generator of output i: independent of the others, so any output can be made alone.
 std::uint64_t seed_of(std::uint64_t seed, std::size_t i) {
@@ -42,6 +43,30 @@ double sample(const Image& img, double x, double y, int c) {
          fy * ((1 - fx) * at(x0, y0 + 1) + fx * at(x0 + 1, y0 + 1));
 }
 
+// Recipe A's second half: the window of @p rotated (rows and columns window_first..
+// window_last of 256), resampled back to the full size.
+Image window_resized(const Image& rotated, const Augmentation& t) {
+  const auto edge = [](int pixel, int size) {
+    return static_cast<int>(std::lround(pixel * size / kWindowBase));
+  };
+  const int left = edge(t.window_first, rotated.width);
+  const int top = edge(t.window_first, rotated.height);
+  const int width = edge(t.window_last + 1, rotated.width) - left;
+  const int height = edge(t.window_last + 1, rotated.height) - top;
+  if (width <= 0 || height <= 0 || left + width > rotated.width || top + height > rotated.height) {
+    throw Error("Augmenter: the window " + std::to_string(t.window_first) + ".." +
+                std::to_string(t.window_last) + " is empty or outside a " +
+                std::to_string(rotated.width) + " x " + std::to_string(rotated.height) + " image");
+  }
+  Image window(width, height, rotated.bands);
+  for (int y = 0; y < height; ++y) {
+    for (int x = 0; x < width; ++x) {
+      for (int b = 0; b < rotated.bands; ++b) window.at(x, y, b) = rotated.at(left + x, top + y, b);
+    }
+  }
+  return resample(window, rotated.width, rotated.height, t.resampling);
+}
+
 std::string stamp_of(const AugmenterOptions& o, const std::vector<fs::path>& inputs) {
   nlohmann::json j;
   j["recipe_a_probability"] = o.recipe_a_probability;
@@ -52,6 +77,12 @@ std::string stamp_of(const AugmenterOptions& o, const std::vector<fs::path>& inp
   j["seed"] = o.seed;
   j["first_number"] = o.first_number;
   j["jpeg_quality"] = o.jpeg_quality;
+  // Only settings other than those of the files made before they were options, so that
+  // such files still count as up to date.
+  if (o.window_first != 50 || o.window_last != 204) {
+    j["window"] = {o.window_first, o.window_last};
+  }
+  if (o.resampling != Resampling::lanczos3) j["resampling"] = to_string(o.resampling);
   auto& files = j["inputs"] = nlohmann::json::array();
   for (const auto& p : inputs) {
     std::error_code ec;
@@ -72,6 +103,10 @@ Augmenter::Augmenter(AugmenterOptions options) : options_(std::move(options)) {
   if (o.jpeg_quality < 1 || o.jpeg_quality > 100)
     throw Error("Augmenter: jpeg_quality must be 1-100");
   if (o.first_number < 0) throw Error("Augmenter: first_number must not be negative");
+  if (o.window_first < 0 || o.window_first > o.window_last || o.window_last > 255) {
+    throw Error("Augmenter: the window " + std::to_string(o.window_first) + ".." +
+                std::to_string(o.window_last) + " must satisfy 0 <= first <= last <= 255");
+  }
 }
 
 Augmentation Augmenter::draw(Rng& rng) const {
@@ -79,6 +114,9 @@ Augmentation Augmenter::draw(Rng& rng) const {
   t.crop_and_resize = rng.uniform() < options_.recipe_a_probability;
   t.angle = t.crop_and_resize ? kAngleA : kAngleB;
   t.scale = t.crop_and_resize ? kScaleA : kScaleB;
+  t.window_first = options_.window_first;
+  t.window_last = options_.window_last;
+  t.resampling = options_.resampling;
   if (options_.any_angle) t.angle = std::fmod(t.angle + 360 * rng.uniform(), 360.0);
   if (options_.flips) {
     t.flip_horizontal = rng.uniform() < 0.5;
@@ -115,20 +153,7 @@ Image Augmenter::apply(const Image& image, const Augmentation& t) {
       }
     }
   }
-  if (!t.crop_and_resize) return out;
-
-  // Recipe A: the central window (rows and columns 50..205 of 256), back to full size.
-  const int left = static_cast<int>(std::lround(kCropFirst * image.width));
-  const int top = static_cast<int>(std::lround(kCropFirst * image.height));
-  const int width = static_cast<int>(std::lround(kCropEnd * image.width)) - left;
-  const int height = static_cast<int>(std::lround(kCropEnd * image.height)) - top;
-  Image window(width, height, image.bands);
-  for (int y = 0; y < height; ++y) {
-    for (int x = 0; x < width; ++x) {
-      for (int b = 0; b < image.bands; ++b) window.at(x, y, b) = out.at(left + x, top + y, b);
-    }
-  }
-  return resize(window, image.width, image.height);
+  return t.crop_and_resize ? window_resized(out, t) : out;
 }
 
 AugmentReport Augmenter::run(const std::vector<fs::path>& inputs, std::size_t num,
@@ -175,23 +200,25 @@ AugmentReport Augmenter::run(const std::vector<fs::path>& inputs, std::size_t nu
 
 std::vector<fs::path> augmentation_inputs(const fs::path& folder, const std::string& class_str,
                                           int first_number) {
-  std::error_code ec;
-  if (!fs::is_directory(folder, ec)) throw IoError(folder, "is not a folder");
   const std::string prefix = "train_" + class_str + "_";
-  std::vector<std::pair<long, fs::path>> numbered;
-  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+  // The number of a `train_<class_str>_<n>_proc.jpg` name, or -1.
+  const auto number_of = [&prefix](const std::string& name) -> long {
+    if (name.compare(0, prefix.size(), prefix) != 0) return -1;
     const std::string_view rest(name.data() + prefix.size(), name.size() - prefix.size());
     long n = -1;
     const auto [end_of_number, error] = std::from_chars(rest.data(), rest.data() + rest.size(), n);
-    if (error != std::errc() ||
-        std::string_view(end_of_number, static_cast<std::size_t>(rest.data() + rest.size() -
-                                                                 end_of_number)) != "_proc.jpg")
-      continue;
-    if (n < first_number) numbered.emplace_back(n, it->path());
-  }
-  if (ec) throw IoError(folder, "cannot list folder: " + ec.message());
+    const std::string_view suffix(
+        end_of_number, static_cast<std::size_t>(rest.data() + rest.size() - end_of_number));
+    return error == std::errc() && suffix == "_proc.jpg" ? n : -1;
+  };
+  const FolderListing listing = list_folder(folder, [&](const std::string& name) {
+    const long n = number_of(name);
+    return n >= 0 && n < first_number;
+  });
+  listing.require_no_skipped();  // an input left out would change the augmented set
+  std::vector<std::pair<long, fs::path>> numbered;
+  for (const auto& file : listing.files)
+    numbered.emplace_back(number_of(file.filename().string()), file);
   std::sort(numbered.begin(), numbered.end());
   std::vector<fs::path> files;
   for (auto& [n, path] : numbered) files.push_back(std::move(path));

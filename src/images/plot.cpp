@@ -2,315 +2,242 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 #include <sstream>
 #include <utility>
 
+#include "galaxyzoo/core/atomic_output.hpp"
 #include "galaxyzoo/core/error.hpp"
+#include "images/svg_text.hpp"
 
 namespace galaxyzoo {
 namespace {
 
+using detail::svg_escape;
+
 // Colours of successive series (a colour-blind-safe palette).
 const char* const kColours[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"};
 constexpr int kLeft = 72, kRight = 20, kTop = 42, kBottom = 56;
+constexpr double kLegendRow = 20, kLegendPad = 8, kLegendMargin = 8;
+constexpr double kInset = 8;  // between the frame and the axes' ends: markers stay whole
 
-std::string escape(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+std::string colour_of(const Series& s, std::size_t k) {
+  return s.colour.empty() ? kColours[k % (sizeof kColours / sizeof *kColours)] : s.colour;
 }
 
-// Ticks at multiples of 1, 2 or 5 x 10^k covering [lo, hi] with about @p count steps.
-std::vector<double> nice_ticks(double& lo, double& hi, int count, bool integers = false) {
-  if (!(hi > lo)) {
-    const double pad = lo == 0 ? 1 : std::abs(lo) * 0.1;
-    lo -= pad;
-    hi += pad;
+// Where the data go in pixels.
+struct Axes {
+  double x_lo = 0, x_hi = 1, y_lo = 0, y_hi = 1;
+  bool x_log = false;
+  double w = 1, h = 1;  // of the plot area, whose top left corner is (kLeft, kTop)
+  std::vector<double> x_ticks, y_ticks;
+
+  double px(double x) const {
+    const double t = x_log ? (std::log10(x) - std::log10(x_lo)) / (std::log10(x_hi / x_lo))
+                           : (x - x_lo) / (x_hi - x_lo);
+    return kLeft + kInset + t * (w - 2 * kInset);
   }
-  const double raw = (hi - lo) / count;
-  const double magnitude = std::pow(10, std::floor(std::log10(raw)));
-  double step = magnitude;
-  for (const double m : {1.0, 2.0, 5.0, 10.0}) {
-    step = m * magnitude;
-    if (raw <= step) break;
+  double py(double y) const {
+    return kTop + h - kInset - (y - y_lo) / (y_hi - y_lo) * (h - 2 * kInset);
   }
-  if (integers) step = std::max(step, 1.0);  // no ticks between whole epochs
-  lo = std::floor(lo / step) * step;
-  hi = std::ceil(hi / step) * step;
+};
+
+bool drawn(const Series& s, std::size_t i, bool x_log) {
+  return std::isfinite(s.x[i]) && std::isfinite(s.y[i]) && (!x_log || s.x[i] > 0);
+}
+
+// Ticks at 1, 2 and 5 x 10^k (only 10^k over more than two decades) covering [lo, hi],
+// which widens to whole decades.
+std::vector<double> log_ticks(double& lo, double& hi) {
+  const int a = static_cast<int>(std::floor(std::log10(lo) + 1e-9));
+  const int b = std::max(a + 1, static_cast<int>(std::ceil(std::log10(hi) - 1e-9)));
+  lo = std::pow(10.0, a), hi = std::pow(10.0, b);
   std::vector<double> ticks;
-  for (double t = lo; t <= hi + step / 2; t += step)
-    ticks.push_back(std::abs(t) < step * 1e-9 ? 0 : t);
+  for (int k = a; k <= b; ++k) {
+    for (const double m : {1.0, 2.0, 5.0}) {
+      if ((m == 1.0 || b - a <= 2) && m * std::pow(10.0, k) <= hi * (1 + 1e-9))
+        ticks.push_back(m * std::pow(10.0, k));
+    }
+  }
   return ticks;
 }
 
-std::string number(double v) {
-  std::ostringstream s;
-  s.precision(4);
-  s << v;
-  return s.str();
-}
-
-std::string fixed(double v, int decimals) {
-  std::ostringstream s;
-  s.setf(std::ios::fixed);
-  s.precision(std::max(decimals, 0));
-  s << (v == 0 ? 0.0 : v);  // no "-0.00"
-  return s.str();
-}
-
-// The SVG document around one or more plots: its size and font.
-std::string svg_document(int width, int height, const std::string& body) {
-  std::ostringstream svg;
-  svg << "<svg xmlns='http://www.w3.org/2000/svg' width='" << width << "' height='" << height
-      << "' font-family='DejaVu Sans, sans-serif'>\n"
-      << body << "</svg>\n";
-  return svg.str();
-}
-
-// The title centred on @p x: its first line bold, any further lines (after '\n') smaller,
-// as a subtitle. Moved sideways if needed to stay inside [0, width].
-std::string title(const std::string& text, double x, double width) {
-  std::ostringstream out;
-  std::istringstream lines(text);
-  std::string line;
-  for (int i = 0; std::getline(lines, line); ++i) {
-    const double size = i == 0 ? 17 : 13, half = 0.31 * size * static_cast<double>(line.size()) + 6;
-    const double cx = half * 2 >= width ? width / 2 : std::clamp(x, half, width - half);
-    out << "<text x='" << cx << "' y='" << (i == 0 ? 26 : 30 + 17 * i)
-        << "' text-anchor='middle' font-size='" << size
-        << (i == 0 ? "' font-weight='bold'>" : "' fill='#444'>") << escape(line) << "</text>\n";
+// Legend box size and the pixel rectangle it covers at a corner.
+struct Box {
+  double x = 0, y = 0, w = 0, h = 0;
+  bool contains(double px, double py, double pad) const {
+    return px >= x - pad && px <= x + w + pad && py >= y - pad && py <= y + h + pad;
   }
-  return out.str();
+};
+
+Box legend_box(const std::vector<Series>& series, const Axes& a, int corner) {
+  std::size_t rows = 0, chars = 0;
+  for (const auto& s : series) {
+    if (s.in_legend) ++rows, chars = std::max(chars, s.label.size());
+  }
+  Box b;
+  b.w = 44 + 7.6 * static_cast<double>(chars);
+  b.h = kLegendRow * static_cast<double>(rows) + kLegendPad;
+  b.x = corner % 2 == 0 ? kLeft + a.w - b.w - kLegendMargin : kLeft + kLegendMargin;
+  b.y = corner < 2 ? kTop + kLegendMargin : kTop + a.h - b.h - kLegendMargin;
+  return b;
 }
 
-// ColorBrewer's 9-class "Blues" (matplotlib's and seaborn's "Blues"), light to dark.
-constexpr unsigned char kBlues[9][3] = {{247, 251, 255}, {222, 235, 247}, {198, 219, 239},
-                                        {158, 202, 225}, {107, 174, 214}, {66, 146, 198},
-                                        {33, 113, 181},  {8, 81, 156},    {8, 48, 107}};
-
-// The colour of @p t in [0, 1] on the Blues scale, and whether it is dark (for the text).
-std::string blues(double t, bool* dark = nullptr) {
-  t = std::clamp(std::isfinite(t) ? t : 0.0, 0.0, 1.0) * 8;
-  const int i = std::min(static_cast<int>(t), 7);
-  const double f = t - i;
-  double rgb[3];
-  for (int c = 0; c < 3; ++c) rgb[c] = kBlues[i][c] + (kBlues[i + 1][c] - kBlues[i][c]) * f;
-  if (dark) *dark = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2] < 140;
-  char hex[8];
-  std::snprintf(hex, sizeof hex, "#%02x%02x%02x", static_cast<int>(std::lround(rgb[0])),
-                static_cast<int>(std::lround(rgb[1])), static_cast<int>(std::lround(rgb[2])));
-  return hex;
-}
-
-// @p text broken at newlines, and at spaces into lines of at most @p width characters
-// (longer words stay whole).
-std::vector<std::string> wrap(const std::string& text, std::size_t width) {
-  std::vector<std::string> lines;
-  std::istringstream paragraphs(text);
-  std::string paragraph;
-  while (std::getline(paragraphs, paragraph)) {
-    std::istringstream words(paragraph);
-    std::string word;
-    bool first = true;
-    while (words >> word) {
-      if (!first && lines.back().size() + 1 + word.size() <= width) {
-        lines.back() += ' ' + word;
-      } else {
-        lines.push_back(word);
+// How much of the data the legend at @p box would hide: points, and samples along lines.
+int hidden(const std::vector<Series>& series, const Axes& a, const Box& box) {
+  int n = 0;
+  for (const auto& s : series) {
+    double last_x = NAN, last_y = NAN;
+    for (std::size_t i = 0; i < s.x.size(); ++i) {
+      if (!drawn(s, i, a.x_log)) continue;
+      const double x = a.px(s.x[i]), y = a.py(s.y[i]);
+      n += box.contains(x, y, s.size + 4) ? 4 : 0;
+      if (s.line && std::isfinite(last_x)) {
+        const int steps = 1 + static_cast<int>(std::hypot(x - last_x, y - last_y) / 3);
+        for (int k = 1; k < steps; ++k) {
+          const double f = static_cast<double>(k) / steps;
+          n += box.contains(last_x + (x - last_x) * f, last_y + (y - last_y) * f, 2);
+        }
       }
-      first = false;
+      last_x = x, last_y = y;
     }
   }
-  if (lines.empty()) lines.emplace_back();
-  return lines;
-}
-
-std::size_t longest(const std::vector<std::string>& lines) {
-  std::size_t n = 0;
-  for (const auto& l : lines) n = std::max(n, l.size());
   return n;
 }
 
-// Multi-line text centred vertically on @p y (one <tspan> per line).
-std::string text_lines(const std::vector<std::string>& lines, double x, double y,
-                       const char* anchor, double size, const char* fill = "#222") {
-  std::ostringstream out;
-  const double step = size * 1.2;
-  const double first = y + size * 0.35 - step * (static_cast<double>(lines.size()) - 1) / 2;
-  out << "<text text-anchor='" << anchor << "' font-size='" << size << "' fill='" << fill << "'>";
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    out << "<tspan x='" << x << "' y='" << first + step * static_cast<double>(i) << "'>"
-        << escape(lines[i]) << "</tspan>";
+// The corner (0 top right, 1 top left, 2 bottom right, 3 bottom left) that hides least.
+std::pair<int, int> best_corner(const std::vector<Series>& series, const Axes& a) {
+  std::pair<int, int> best{0, std::numeric_limits<int>::max()};
+  for (int corner = 0; corner < 4; ++corner) {
+    const int cost = hidden(series, a, legend_box(series, a, corner));
+    if (cost < best.second) best = {corner, cost};
   }
-  out << "</text>\n";
+  return best;
+}
+
+// The data's extent: [x_lo, x_hi] x [y_lo, y_hi]; all NaN if nothing is drawn.
+Axes data_extent(const std::vector<Series>& series, bool x_log) {
+  Axes a;
+  a.x_log = x_log;
+  a.x_lo = a.y_lo = std::numeric_limits<double>::infinity();
+  a.x_hi = a.y_hi = -a.x_lo;
+  for (const auto& s : series) {
+    for (std::size_t i = 0; i < s.x.size(); ++i) {
+      if (!drawn(s, i, x_log)) continue;
+      a.x_lo = std::min(a.x_lo, s.x[i]), a.x_hi = std::max(a.x_hi, s.x[i]);
+      a.y_lo = std::min(a.y_lo, s.y[i]), a.y_hi = std::max(a.y_hi, s.y[i]);
+    }
+  }
+  if (!std::isfinite(a.x_lo))
+    a.x_lo = x_log ? 1 : 0, a.x_hi = x_log ? 10 : 1, a.y_lo = 0, a.y_hi = 1;
+  return a;
+}
+
+std::string marker_svg(Marker marker, double x, double y, double r, const std::string& colour) {
+  std::ostringstream out;
+  switch (marker) {
+    case Marker::circle:
+      out << "<circle cx='" << x << "' cy='" << y << "' r='" << r << "' fill='" << colour << "'/>";
+      break;
+    case Marker::ring:
+      out << "<circle cx='" << x << "' cy='" << y << "' r='" << r << "' fill='none' stroke='"
+          << colour << "' stroke-width='2.2'/>";
+      break;
+    case Marker::cross:
+      out << "<path d='M" << x - r << ',' << y - r << " L" << x + r << ',' << y + r << " M" << x - r
+          << ',' << y + r << " L" << x + r << ',' << y - r << "' stroke='" << colour
+          << "' stroke-width='2.2'/>";
+      break;
+    case Marker::diamond:
+      out << "<path d='M" << x << ',' << y - r * 1.3 << " L" << x + r * 1.3 << ',' << y << " L" << x
+          << ',' << y + r * 1.3 << " L" << x - r * 1.3 << ',' << y << " Z' fill='" << colour
+          << "'/>";
+      break;
+    case Marker::none:
+      break;
+  }
   return out.str();
 }
 
-// The values a heatmap draws white (lo) and darkest blue (hi).
-struct ColourRange {
-  double lo = 0, hi = 1;
-};
-
-ColourRange colour_range(const Eigen::MatrixXd& values, const HeatmapOptions& options) {
-  double lo = options.min, hi = options.max;
-  double smallest = std::numeric_limits<double>::infinity(), largest = -smallest;
-  for (Eigen::Index i = 0; i < values.size(); ++i) {
-    const double v = values.data()[i];
-    if (std::isfinite(v)) smallest = std::min(smallest, v), largest = std::max(largest, v);
+// Grid lines, tick labels, frame and axis titles.
+void draw_frame(std::ostream& out, const Axes& a, const PlotLabels& labels,
+                const std::vector<std::string>& categories, int width, int height) {
+  const auto x_labels = detail::tick_labels(a.x_ticks), y_labels = detail::tick_labels(a.y_ticks);
+  for (std::size_t i = 0; i < a.x_ticks.size(); ++i) {
+    const double t = a.x_ticks[i];
+    const auto k = static_cast<std::size_t>(std::lround(t));
+    out << "<line x1='" << a.px(t) << "' y1='" << kTop << "' x2='" << a.px(t) << "' y2='"
+        << kTop + a.h << "' stroke='#e3e3e3'/>\n<text x='" << a.px(t) << "' y='" << kTop + a.h + 18
+        << "' text-anchor='middle' font-size='12'>"
+        << (categories.empty() ? x_labels[i] : svg_escape(categories.at(k))) << "</text>\n";
   }
-  if (!std::isfinite(smallest)) smallest = 0, largest = 1;  // all missing
-  if (std::isnan(lo)) lo = std::min(0.0, smallest);
-  if (std::isnan(hi)) hi = largest;
-  if (!(hi > lo)) hi = lo + 1;
-  return {lo, hi};
-}
-
-constexpr double kHeatmapFont = 13;                      // names of rows and columns
-constexpr double kHeatmapAdvance = 0.58 * kHeatmapFont;  // DejaVu Sans' mean advance
-constexpr double kColourBarWidth = 18;
-
-// Where the parts of a heatmap go: names wrapped to lines, the cell size, the grid.
-struct HeatmapLayout {
-  std::vector<std::vector<std::string>> row_lines, column_lines;
-  std::size_t column_rows = 2;  // lines of the longest column name
-  double cell = 1;              // side of a cell
-  double column_font = kHeatmapFont;
-  double grid_w = 0, grid_h = 0;  // size of the grid
-  double x0 = 0, y0 = 0;          // its top left corner
-  double shift = 0;               // how far the grid (and the title) moved down
-};
-
-HeatmapLayout heatmap_layout(int width, int height, const std::string& title,
-                             const std::vector<std::string>& row_names,
-                             const std::vector<std::string>& column_names) {
-  const auto rows = static_cast<int>(row_names.size()),
-             cols = static_cast<int>(column_names.size());
-  HeatmapLayout l;
-  std::size_t row_chars = 0;
-  for (const auto& n : row_names)
-    l.row_lines.push_back(wrap(n, 16)),
-        row_chars = std::max(row_chars, longest(l.row_lines.back()));
-  const double left = 44 + kHeatmapAdvance * static_cast<double>(row_chars) + 10;
-  const double right = 100;
-  const double top = 46 + 17 * static_cast<double>(std::count(title.begin(), title.end(), '\n'));
-  // Column names wrap to the cell width, so the cell size and the lines under the grid
-  // depend on each other: start from two lines, wrap, and size the cells again.
-  std::size_t column_chars = 1;
-  double bottom = 0;
-  for (int pass = 0; pass < 2; ++pass) {
-    bottom = 14 + kHeatmapFont * 1.2 * static_cast<double>(l.column_rows) + 40;
-    l.cell = std::max(1.0, std::min((width - left - right) / cols, (height - top - bottom) / rows));
-    const auto chars = static_cast<std::size_t>(std::max(4.0, l.cell * 0.95 / kHeatmapAdvance));
-    l.column_lines.clear();
-    l.column_rows = 1;
-    column_chars = 1;
-    for (const auto& n : column_names) {
-      l.column_lines.push_back(wrap(n, chars));
-      l.column_rows = std::max(l.column_rows, l.column_lines.back().size());
-      column_chars = std::max(column_chars, longest(l.column_lines.back()));
-    }
+  for (std::size_t i = 0; i < a.y_ticks.size(); ++i) {
+    const double t = a.y_ticks[i];
+    out << "<line x1='" << kLeft << "' y1='" << a.py(t) << "' x2='" << kLeft + a.w << "' y2='"
+        << a.py(t) << "' stroke='#e3e3e3'/>\n<text x='" << kLeft - 8 << "' y='" << a.py(t) + 4
+        << "' text-anchor='end' font-size='12'>" << y_labels[i] << "</text>\n";
   }
-  // Words longer than a cell get a smaller font rather than running into their neighbours.
-  l.column_font =
-      std::clamp(l.cell * 0.95 / (0.58 * static_cast<double>(column_chars)), 8.0, kHeatmapFont);
-  l.grid_w = l.cell * cols, l.grid_h = l.cell * rows;
-  // The grid centred in the space left; the title moves down with it.
-  l.x0 = left + (width - left - right - l.grid_w) / 2;
-  l.shift = std::max(0.0, (height - top - bottom - l.grid_h) / 2), l.y0 = top + l.shift;
-  return l;
-}
-
-// The cells with their values, and the row names beside them.
-void draw_cells(std::ostream& out, const HeatmapLayout& l, const Eigen::MatrixXd& values,
-                const ColourRange& range, const HeatmapOptions& options) {
-  const double cell = l.cell;
-  // Cell text as large as fits (DejaVu Sans digits are 0.64 em wide).
-  auto cell_font = [&](const std::string& text) {
-    const double fits =
-        cell * 0.85 / (0.64 * std::max<double>(1, static_cast<double>(text.size())));
-    return std::clamp(std::min(cell / 4.2, fits), 7.0, 16.0);
-  };
-  for (int r = 0; r < values.rows(); ++r) {
-    for (int c = 0; c < values.cols(); ++c) {
-      const double v = values(r, c), x = l.x0 + cell * c, y = l.y0 + cell * r;
-      bool dark = false;
-      const bool missing = std::isnan(v);
-      const std::string fill =
-          missing ? "#e6e6e6" : blues((v - range.lo) / (range.hi - range.lo), &dark);
-      out << "<rect x='" << x << "' y='" << y << "' width='" << cell << "' height='" << cell
-          << "' fill='" << fill << "' stroke='white' stroke-width='1.5'/>\n";
-      const std::string text = missing ? options.missing_text : fixed(v, options.decimals);
-      out << text_lines({text}, x + cell / 2, y + cell / 2, "middle", cell_font(text),
-                        missing ? "#777"
-                        : dark  ? "white"
-                                : "#111");
-    }
-    out << text_lines(l.row_lines[static_cast<std::size_t>(r)], l.x0 - 8, l.y0 + cell * (r + 0.5),
-                      "end", kHeatmapFont);
-  }
-}
-
-// The column names under the grid and the axis labels.
-void draw_axes(std::ostream& out, const HeatmapLayout& l, const PlotLabels& labels) {
-  for (std::size_t c = 0; c < l.column_lines.size(); ++c) {
-    const auto& lines = l.column_lines[c];
-    const double block = l.column_font * 1.2 * static_cast<double>(lines.size());
-    out << text_lines(lines, l.x0 + l.cell * (static_cast<int>(c) + 0.5),
-                      l.y0 + l.grid_h + 10 + block / 2, "middle", l.column_font);
-  }
-  out << "<text x='" << l.x0 + l.grid_w / 2 << "' y='"
-      << l.y0 + l.grid_h + 14 + kHeatmapFont * 1.2 * static_cast<double>(l.column_rows) + 22
-      << "' text-anchor='middle' font-size='14' font-weight='bold'>" << escape(labels.x_label)
+  out << "<rect x='" << kLeft << "' y='" << kTop << "' width='" << a.w << "' height='" << a.h
+      << "' fill='none' stroke='#333'/>\n";
+  out << "<text x='" << kLeft + a.w / 2 << "' y='" << height - 14
+      << "' text-anchor='middle' font-size='14'>" << svg_escape(labels.x_label) << "</text>\n";
+  out << "<text transform='translate(18," << kTop + a.h / 2
+      << ") rotate(-90)' text-anchor='middle' font-size='14'>" << svg_escape(labels.y_label)
       << "</text>\n";
-  out << "<text transform='translate(20," << l.y0 + l.grid_h / 2
-      << ") rotate(-90)' text-anchor='middle' font-size='14' font-weight='bold'>"
-      << escape(labels.y_label) << "</text>\n";
+  out << detail::svg_title(labels.title, width / 2.0, width);
 }
 
-// The colour bar: a gradient through the scale's stops, with ticks inside [lo, hi].
-void draw_colour_bar(std::ostream& out, const HeatmapLayout& l, const ColourRange& range,
-                     const std::string& colour_label) {
-  const double lo = range.lo, hi = range.hi;
-  const double bx = l.x0 + l.grid_w + 24;
-  out << "<defs><linearGradient id='heatmap-scale' x1='0' y1='1' x2='0' y2='0'>";
-  for (int i = 0; i <= 8; ++i)
-    out << "<stop offset='" << i / 8.0 << "' stop-color='" << blues(i / 8.0) << "'/>";
-  out << "</linearGradient></defs>\n";
-  out << "<rect x='" << bx << "' y='" << l.y0 << "' width='" << kColourBarWidth << "' height='"
-      << l.grid_h << "' fill='url(#heatmap-scale)' stroke='#555' stroke-width='0.8'/>\n";
-  double tick_lo = lo, tick_hi = hi;
-  for (const double t : nice_ticks(tick_lo, tick_hi, 5)) {
-    if (t < lo - 1e-9 * (hi - lo) || t > hi + 1e-9 * (hi - lo)) continue;
-    const double ty = l.y0 + l.grid_h - (t - lo) / (hi - lo) * l.grid_h;
-    out << "<line x1='" << bx + kColourBarWidth << "' y1='" << ty << "' x2='"
-        << bx + kColourBarWidth + 5 << "' y2='" << ty << "' stroke='#555'/>\n<text x='"
-        << bx + kColourBarWidth + 8 << "' y='" << ty + 4 << "' font-size='12'>" << number(t)
-        << "</text>\n";
+void draw_series(std::ostream& out, const Series& s, const std::string& colour, const Axes& a) {
+  out << "<g opacity='" << s.opacity << "'>";
+  if (s.line) {
+    out << "<polyline points='";
+    for (std::size_t i = 0; i < s.x.size(); ++i) {
+      if (drawn(s, i, a.x_log)) out << a.px(s.x[i]) << ',' << a.py(s.y[i]) << ' ';
+    }
+    out << "' fill='none' stroke='" << colour << "' stroke-width='2.2'/>\n";
   }
-  if (!colour_label.empty()) {
-    out << "<text transform='translate(" << bx + kColourBarWidth + 50 << "," << l.y0 + l.grid_h / 2
-        << ") rotate(-90)' text-anchor='middle' font-size='13'>" << escape(colour_label)
-        << "</text>\n";
+  for (std::size_t i = 0; i < s.x.size(); ++i) {
+    if (drawn(s, i, a.x_log))
+      out << marker_svg(s.marker, a.px(s.x[i]), a.py(s.y[i]), s.size, colour);
   }
+  out << "</g>\n";
+}
+
+void draw_legend(std::ostream& out, const std::vector<Series>& series, const Box& box) {
+  out << "<rect x='" << box.x << "' y='" << box.y << "' width='" << box.w << "' height='" << box.h
+      << "' fill='white' fill-opacity='0.9' stroke='#bbb'/>\n";
+  double y = box.y + kLegendPad / 2 + kLegendRow / 2;
+  for (std::size_t k = 0; k < series.size(); ++k) {
+    const Series& s = series[k];
+    if (!s.in_legend) continue;
+    const std::string colour = colour_of(s, k);
+    if (s.line) {
+      out << "<line x1='" << box.x + 8 << "' y1='" << y << "' x2='" << box.x + 32 << "' y2='" << y
+          << "' stroke='" << colour << "' stroke-width='2.5'/>";
+    }
+    out << marker_svg(s.marker, box.x + 20, y, std::min(s.size, 6.0), colour) << "<text x='"
+        << box.x + 38 << "' y='" << y + 4.5 << "' font-size='13'>" << svg_escape(s.label)
+        << "</text>\n";
+    y += kLegendRow;
+  }
+}
+
+// Sets the axes' ranges and ticks from the data extent in @p a.
+void set_ticks(Axes& a, const std::vector<Series>& series, std::size_t categories) {
+  if (categories > 0) {
+    a.x_lo = -0.5, a.x_hi = static_cast<double>(categories) - 0.5;
+    a.x_ticks.clear();
+    for (std::size_t k = 0; k < categories; ++k) a.x_ticks.push_back(static_cast<double>(k));
+  } else if (a.x_log) {
+    a.x_ticks = log_ticks(a.x_lo, a.x_hi);
+  } else {
+    bool integers = true;
+    for (const auto& s : series) {
+      for (const double x : s.x) integers = integers && x == std::floor(x);
+    }
+    a.x_ticks = detail::nice_ticks(a.x_lo, a.x_hi, 6, integers);
+  }
+  a.y_ticks = detail::nice_ticks(a.y_lo, a.y_hi, 5);
 }
 
 }  // namespace
@@ -326,119 +253,53 @@ void LinePlot::add(Series series) {
 }
 
 std::string LinePlot::svg(int width, int height) const {
-  double x_lo = std::numeric_limits<double>::infinity(), x_hi = -x_lo, y_lo = x_lo, y_hi = -x_lo;
-  for (const auto& s : series_) {
-    for (std::size_t i = 0; i < s.x.size(); ++i) {
-      if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) continue;
-      x_lo = std::min(x_lo, s.x[i]);
-      x_hi = std::max(x_hi, s.x[i]);
-      y_lo = std::min(y_lo, s.y[i]);
-      y_hi = std::max(y_hi, s.y[i]);
+  const Axes extent = data_extent(series_, x_log_ && x_categories_.empty());
+  Axes a = extent;
+  a.w = width - kLeft - kRight, a.h = height - kTop - kBottom;
+  set_ticks(a, series_, x_categories_.size());
+  const bool legend =
+      std::any_of(series_.begin(), series_.end(), [](const Series& s) { return s.in_legend; });
+  std::pair<int, int> corner{0, 0};
+  if (legend) {
+    corner = best_corner(series_, a);
+    if (corner.second > 0) {
+      // Every corner hides data: raise the top of the y axis until the legend fits above.
+      const double room = legend_box(series_, a, 0).h + 2 * kLegendMargin;
+      a.y_lo = extent.y_lo;
+      a.y_hi = extent.y_hi + (extent.y_hi - extent.y_lo) * room / std::max(1.0, a.h - room);
+      a.y_ticks = detail::nice_ticks(a.y_lo, a.y_hi, 5);
+      corner = best_corner(series_, a);
     }
   }
-  if (!std::isfinite(x_lo)) x_lo = 0, x_hi = 1, y_lo = 0, y_hi = 1;  // nothing to draw
-  bool integer_x = true;
-  for (const auto& s : series_) {
-    for (const double x : s.x) integer_x = integer_x && x == std::floor(x);
-  }
-  const auto x_ticks = nice_ticks(x_lo, x_hi, 6, integer_x);
-  const auto y_ticks = nice_ticks(y_lo, y_hi, 5);
-  const double w = width - kLeft - kRight, h = height - kTop - kBottom;
-  auto px = [&](double x) { return kLeft + (x - x_lo) / (x_hi - x_lo) * w; };
-  auto py = [&](double y) { return kTop + h - (y - y_lo) / (y_hi - y_lo) * h; };
-
   std::ostringstream out;
   out << "<rect x='0' y='0' width='" << width << "' height='" << height << "' fill='white'/>\n";
-  out << title(labels_.title, width / 2.0, width);
-  for (const double t : x_ticks) {
-    out << "<line x1='" << px(t) << "' y1='" << kTop << "' x2='" << px(t) << "' y2='" << kTop + h
-        << "' stroke='#e3e3e3'/>\n<text x='" << px(t) << "' y='" << kTop + h + 18
-        << "' text-anchor='middle' font-size='12'>" << number(t) << "</text>\n";
-  }
-  for (const double t : y_ticks) {
-    out << "<line x1='" << kLeft << "' y1='" << py(t) << "' x2='" << kLeft + w << "' y2='" << py(t)
-        << "' stroke='#e3e3e3'/>\n<text x='" << kLeft - 8 << "' y='" << py(t) + 4
-        << "' text-anchor='end' font-size='12'>" << number(t) << "</text>\n";
-  }
-  out << "<rect x='" << kLeft << "' y='" << kTop << "' width='" << w << "' height='" << h
-      << "' fill='none' stroke='#333'/>\n";
-  out << "<text x='" << kLeft + w / 2 << "' y='" << height - 14
-      << "' text-anchor='middle' font-size='14'>" << escape(labels_.x_label) << "</text>\n";
-  out << "<text transform='translate(18," << kTop + h / 2
-      << ") rotate(-90)' text-anchor='middle' font-size='14'>" << escape(labels_.y_label)
-      << "</text>\n";
-
-  if (!series_.empty()) {  // legend box, top right inside the plot area
-    out << "<rect x='" << kLeft + w - 118 << "' y='" << kTop + 6 << "' width='110' height='"
-        << 20 * series_.size() + 8 << "' fill='white' fill-opacity='0.85' stroke='#bbb'/>\n";
-  }
-  for (std::size_t k = 0; k < series_.size(); ++k) {
-    const auto& s = series_[k];
-    const char* colour = kColours[k % (sizeof kColours / sizeof *kColours)];
-    std::ostringstream points;
-    for (std::size_t i = 0; i < s.x.size(); ++i) {
-      if (std::isfinite(s.x[i]) && std::isfinite(s.y[i]))
-        points << px(s.x[i]) << ',' << py(s.y[i]) << ' ';
-    }
-    out << "<polyline points='" << points.str() << "' fill='none' stroke='" << colour
-        << "' stroke-width='2.2'/>\n";
-    for (std::size_t i = 0; i < s.x.size(); ++i) {
-      if (std::isfinite(s.x[i]) && std::isfinite(s.y[i])) {
-        out << "<circle cx='" << px(s.x[i]) << "' cy='" << py(s.y[i]) << "' r='3.5' fill='"
-            << colour << "'/>\n";
-      }
-    }
-    const double ly = kTop + 18 + 20.0 * static_cast<double>(k);
-    out << "<line x1='" << kLeft + w - 110 << "' y1='" << ly - 4 << "' x2='" << kLeft + w - 86
-        << "' y2='" << ly - 4 << "' stroke='" << colour << "' stroke-width='2.5'/>\n<text x='"
-        << kLeft + w - 80 << "' y='" << ly << "' font-size='13'>" << escape(s.label) << "</text>\n";
-  }
+  draw_frame(out, a, labels_, x_categories_, width, height);
+  for (std::size_t k = 0; k < series_.size(); ++k)
+    draw_series(out, series_[k], colour_of(series_[k], k), a);
+  if (legend) draw_legend(out, series_, legend_box(series_, a, corner.first));
   return out.str();
 }
 
-Image render_panels(const std::vector<LinePlot>& plots, int width, int height) {
+std::string panels_svg(const std::vector<LinePlot>& plots, int width, int height) {
   if (plots.empty()) throw Error("render_panels: no plots");
   std::ostringstream body;
   for (std::size_t i = 0; i < plots.size(); ++i) {
     body << "<g transform='translate(" << width * static_cast<int>(i) << ",0)'>\n"
          << plots[i].svg(width, height) << "</g>\n";
   }
-  return render_svg(svg_document(width * static_cast<int>(plots.size()), height, body.str()));
+  return detail::svg_document(width * static_cast<int>(plots.size()), height, body.str());
 }
 
-Heatmap::Heatmap(PlotLabels labels, Eigen::MatrixXd values, std::vector<std::string> row_names,
-                 std::vector<std::string> column_names, HeatmapOptions options)
-    : labels_(std::move(labels)),
-      values_(std::move(values)),
-      row_names_(std::move(row_names)),
-      column_names_(std::move(column_names)),
-      options_(std::move(options)) {
-  if (values_.size() == 0) throw Error("Heatmap '" + labels_.title + "': the matrix is empty");
-  if (row_names_.size() != static_cast<std::size_t>(values_.rows()) ||
-      column_names_.size() != static_cast<std::size_t>(values_.cols())) {
-    throw Error("Heatmap '" + labels_.title + "': " + std::to_string(row_names_.size()) +
-                " row and " + std::to_string(column_names_.size()) + " column names for a " +
-                std::to_string(values_.rows()) + " x " + std::to_string(values_.cols()) +
-                " matrix");
-  }
+Image render_panels(const std::vector<LinePlot>& plots, int width, int height) {
+  return render_svg(panels_svg(plots, width, height));
 }
 
-std::string Heatmap::svg(int width, int height) const {
-  const ColourRange range = colour_range(values_, options_);
-  const HeatmapLayout layout =
-      heatmap_layout(width, height, labels_.title, row_names_, column_names_);
-  std::ostringstream out;
-  out << "<rect x='0' y='0' width='" << width << "' height='" << height << "' fill='white'/>\n";
-  out << "<g transform='translate(0," << layout.shift << ")'>"
-      << title(labels_.title, layout.x0 + layout.grid_w / 2, width) << "</g>\n";
-  draw_cells(out, layout, values_, range, options_);
-  draw_axes(out, layout, labels_);
-  draw_colour_bar(out, layout, range, options_.colour_label);
-  return out.str();
-}
-
-Image Heatmap::render(int width, int height) const {
-  return render_svg(svg_document(width, height, svg(width, height)));
+void write_plots(const std::vector<LinePlot>& plots, const std::filesystem::path& png, int width,
+                 int height) {
+  const std::string svg = panels_svg(plots, width, height);
+  write_png(render_svg(svg), png);
+  std::filesystem::path svg_file = png;
+  write_file_atomically(svg_file.replace_extension(".svg"), svg);
 }
 
 }  // namespace galaxyzoo

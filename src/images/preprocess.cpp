@@ -9,6 +9,7 @@
 
 #include "galaxyzoo/core/atomic_output.hpp"
 #include "galaxyzoo/core/error.hpp"
+#include "galaxyzoo/core/folder_listing.hpp"
 #include "galaxyzoo/core/parallel.hpp"
 
 namespace fs = std::filesystem;
@@ -226,21 +227,28 @@ PreprocessReport Preprocessor::run(const std::vector<fs::path>& inputs,
   return report;
 }
 
-std::vector<fs::path> list_images(const fs::path& folder, std::string_view prefix) {
-  std::error_code ec;
-  if (!fs::is_directory(folder, ec)) throw IoError(folder, "is not a folder");
-  std::vector<fs::path> files;
-  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    const std::string ext = lower(it->path().extension().string());
-    const bool image = ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".tif" ||
-                       ext == ".tiff" || ext == ".fits" || ext == ".fit";
-    if (image && name.compare(0, prefix.size(), prefix) == 0 && it->is_regular_file())
-      files.push_back(it->path());
+std::vector<fs::path> list_images(const fs::path& folder, std::string_view prefix,
+                                  std::vector<SkippedEntry>* skipped) {
+  const auto is_image = [prefix](const std::string& name) {
+    const std::string ext = lower(fs::path(name).extension().string());
+    return name.compare(0, prefix.size(), prefix) == 0 &&
+           (ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".tif" || ext == ".tiff" ||
+            ext == ".fits" || ext == ".fit");
+  };
+  FolderListing listing = list_folder(folder, is_image, "input folder");
+  if (skipped == nullptr) {
+    listing.require_no_skipped();
+  } else {
+    skipped->insert(skipped->end(), listing.skipped.begin(), listing.skipped.end());
   }
-  if (ec) throw IoError(folder, "cannot list folder: " + ec.message());
-  std::sort(files.begin(), files.end());
-  return files;
+  if (listing.files.empty() && listing.skipped.empty()) {
+    throw IoError(folder, prefix.empty()
+                              ? "no images (.jpg, .jpeg, .png, .tif, .tiff, .fits, .fit) in the "
+                                "input folder"
+                              : "no images whose names start with '" + std::string(prefix) +
+                                    "' in the input folder");
+  }
+  return std::move(listing.files);
 }
 
 }  // namespace galaxyzoo

@@ -3,6 +3,7 @@
 #include <torch/utils.h>
 
 #include "galaxyzoo/core/error.hpp"
+#include "galaxyzoo/model/classifier_file.hpp"
 #include "galaxyzoo/model/device.hpp"
 #include "galaxyzoo/model/image_loader.hpp"
 

@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "galaxyzoo/core/error.hpp"
+#include "galaxyzoo/core/folder_listing.hpp"
 #include "galaxyzoo/core/parallel.hpp"
 #include "galaxyzoo/core/random.hpp"
 #include "galaxyzoo/images/augment.hpp"
@@ -54,18 +55,21 @@ std::vector<LabeledImage> list_labeled_images(const fs::path& folder,
     if (s != "train" && s != "val" && s != "test")
       throw Error("unknown split '" + s + "': expected train, val or test");
   }
-  std::error_code ec;
-  if (!fs::is_directory(folder, ec)) throw IoError(folder, "is not a folder");
-  std::vector<LabeledImage> out;
-  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
-    const std::string name = it->path().filename().string();
+  // The label of @p name in the first split it belongs to, or -1.
+  const auto label_in_splits = [&splits](const std::string& name) {
     for (const auto& s : splits) {
       const int label = label_of(name, s);
-      if (label >= 0) out.push_back({it->path(), label});
+      if (label >= 0) return label;
     }
-  }
-  if (ec) throw IoError(folder, "cannot list folder: " + ec.message());
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.file < b.file; });
+    return -1;
+  };
+  const FolderListing listing = list_folder(
+      folder, [&](const std::string& name) { return label_in_splits(name) >= 0; }, "data folder");
+  listing.require_no_skipped();  // an image left out would change training or evaluation
+  std::vector<LabeledImage> out;
+  out.reserve(listing.files.size());
+  for (const auto& file : listing.files)
+    out.push_back({file, label_in_splits(file.filename().string())});
   return out;
 }
 

@@ -17,6 +17,7 @@
 #include <tuple>
 
 #include "galaxyzoo/core/error.hpp"
+#include "galaxyzoo/core/progress.hpp"
 #include "galaxyzoo/core/sealed_file.hpp"
 #include "galaxyzoo/model/distributed.hpp"
 #include "model/collective.hpp"
@@ -50,6 +51,7 @@ struct Progress {
   std::int64_t since_best = 0;
   bool finished = false;  // all epochs done or patience exhausted
   bool stopped_early = false;
+  bool stopped_by_callback = false;  // should_stop ended it
   std::vector<EpochStats> history;
 };
 
@@ -125,7 +127,8 @@ void set_cpu_rng_state(const torch::Tensor& state) {
 }
 
 void save_checkpoint(const std::filesystem::path& file, const VGG16Classifier& model,
-                     torch::optim::Adam& optimizer, const Progress& p, const NamedTensors& best) {
+                     torch::optim::Adam& optimizer, const Progress& p, const NamedTensors& best,
+                     const std::string& note) {
   torch::serialize::OutputArchive archive;
   archive.write("format", c10::IValue(std::string(kCheckpointFormat)));
   archive.write("format_version", c10::IValue(kCheckpointVersion));
@@ -149,20 +152,46 @@ void save_checkpoint(const std::filesystem::path& file, const VGG16Classifier& m
   archive.write("since_best", c10::IValue(p.since_best));
   archive.write("finished", c10::IValue(p.finished));
   archive.write("stopped_early", c10::IValue(p.stopped_early));
+  archive.write("stopped_by_callback", c10::IValue(p.stopped_by_callback));
+  archive.write("note", c10::IValue(note));
   archive.write("history", history_tensor(p.history));
   detail::save_sealed_archive(archive, file, KeepPrevious::yes);
 }
 
-// Reads a checkpoint into model, optimiser, progress and best weights.
-void load_checkpoint(const std::filesystem::path& file, VGG16Classifier& model,
-                     torch::optim::Adam& optimizer, Progress& p, NamedTensors& best) {
-  detail::SealedArchive in(file, "checkpoint");
+// Checks that @p in is a training checkpoint this library reads.
+void check_checkpoint_format(detail::SealedArchive& in) {
   if (in.text("format") != kCheckpointFormat)
     throw in.bad("format", "not a galaxyzoo training checkpoint");
   if (const auto version = in.integer("format_version"); version != kCheckpointVersion) {
     throw in.bad("format_version", std::to_string(version) + ", this library reads " +
                                        std::to_string(kCheckpointVersion));
   }
+}
+
+// Whether should_stop ended the run; a checkpoint from before the flag was saved counts as
+// stopped (so it is never continued with more epochs).
+bool read_stopped_by_callback(detail::SealedArchive& in) {
+  c10::IValue v;
+  if (!in.archive().try_read("stopped_by_callback", v)) return true;
+  if (!v.isBool()) throw in.bad("stopped_by_callback", "not true or false");
+  return v.toBool();
+}
+
+// The finished epochs a checkpoint records.
+std::vector<EpochStats> read_history(detail::SealedArchive& in) {
+  const torch::Tensor history = in.tensor("history");
+  if (history.dim() != 2 || history.size(1) != kStatsColumns ||
+      history.scalar_type() != torch::kFloat64) {
+    throw in.bad("history", "not a table of " + std::to_string(kStatsColumns) + " float64 columns");
+  }
+  return history_from(history);
+}
+
+// Reads a checkpoint into model, optimiser, progress and best weights.
+void load_checkpoint(const std::filesystem::path& file, VGG16Classifier& model,
+                     torch::optim::Adam& optimizer, Progress& p, NamedTensors& best) {
+  detail::SealedArchive in(file, "checkpoint");
+  check_checkpoint_format(in);
   if (const auto key = in.text("model_options"); key != options_key(model->options())) {
     throw in.bad("model_options", "belongs to another model (classes/size/freezing " + key +
                                       ", this one " + options_key(model->options()) + ")");
@@ -191,12 +220,7 @@ void load_checkpoint(const std::filesystem::path& file, VGG16Classifier& model,
     throw in.bad("rng",
                  "not a random generator state: " + detail::SealedArchive::first_line(e.what()));
   }
-  const torch::Tensor history = in.tensor("history");
-  if (history.dim() != 2 || history.size(1) != kStatsColumns ||
-      history.scalar_type() != torch::kFloat64) {
-    throw in.bad("history", "not a table of " + std::to_string(kStatsColumns) + " float64 columns");
-  }
-  p.history = history_from(history);
+  p.history = read_history(in);
   p.epoch = in.integer("epoch");
   p.next_batch = in.integer("next_batch");
   p.loss_sum = in.real("loss_sum");
@@ -208,6 +232,7 @@ void load_checkpoint(const std::filesystem::path& file, VGG16Classifier& model,
   p.since_best = in.integer("since_best");
   p.finished = in.flag("finished");
   p.stopped_early = in.flag("stopped_early");
+  p.stopped_by_callback = read_stopped_by_callback(in);
   if (p.epoch < 0 || p.next_batch < 0 || p.seen < 0 || p.correct < 0 || p.correct > p.seen) {
     throw Error("'" + file.string() + "': checkpoint: inconsistent progress (epoch " +
                 std::to_string(p.epoch) + ", batch " + std::to_string(p.next_batch) + ")");
@@ -299,6 +324,12 @@ class Fitting {
                            previous.string() + "'");
       }
     }
+    // A run whose epochs ran out goes on when given more, as if it had had them from the start.
+    if (p_.finished && !p_.stopped_early && !p_.stopped_by_callback &&
+        p_.epoch + 1 < options_.epochs) {
+      p_.finished = false;
+      ++p_.epoch;
+    }
     model_->to(options_.device);
     result_.resumed = true;
     // Rank 0's checkpoint holds the sums of all ranks for the epoch so far.
@@ -318,8 +349,15 @@ class Fitting {
                                           std::chrono::duration<double>(p_.seconds));
     auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
     const auto batches = static_cast<std::int64_t>(train.batches_per_epoch());
+    const ProgressStage stage("epoch", p_.epoch + 1, options_.epochs);
+    ProgressMeter meter("batch", static_cast<std::size_t>(batches), "images",
+                        world_.is_main() ? progress_output() : ProgressOutput{},
+                        static_cast<std::size_t>(p_.next_batch));
+    double images = 0;  // trained on by this process since the meter started
     while (auto batch = train.next()) {
       train_batch(*batch);
+      images += static_cast<double>(batch->labels.size(0));
+      meter.update(static_cast<std::size_t>(p_.next_batch), images);
       if (options_.on_batch) {
         options_.on_batch(static_cast<std::size_t>(p_.next_batch),
                           static_cast<std::size_t>(batches),
@@ -380,6 +418,7 @@ class Fitting {
         val != nullptr && options_.patience > 0 && p_.since_best >= options_.patience;
     const bool stop_here = world_.main_says(options_.should_stop && options_.should_stop(stats));
     result_.stopped_by_callback = result_.stopped_by_callback || stop_here;
+    p_.stopped_by_callback = stop_here;
     p_.finished = p_.stopped_early || stop_here || p_.epoch + 1 == options_.epochs;
     p_.next_batch = 0;
     p_.loss_sum = 0;
@@ -389,6 +428,11 @@ class Fitting {
     Progress next = p_;
     next.epoch = p_.finished ? p_.epoch : p_.epoch + 1;
     checkpoint(next);
+    // After the checkpoint: what a resume needs is on disk before what people watch.
+    if (world_.is_main()) {
+      if (options_.on_history) options_.on_history(p_.history);
+      emit_epoch_event(stats, options_.epochs);
+    }
   }
 
   // Validation loss and accuracy into @p stats; keeps the weights of a new best.
@@ -415,7 +459,8 @@ class Fitting {
       all.seen = static_cast<std::int64_t>(t[2]);
     }
     if (!options_.checkpoint.empty() && world_.is_main())
-      save_checkpoint(options_.checkpoint, model_, optimizer_, all, best_);
+      save_checkpoint(options_.checkpoint, model_, optimizer_, all, best_,
+                      options_.checkpoint_note);
     world_.barrier();
   }
 
@@ -469,6 +514,19 @@ Trainer::Trainer(VGG16Classifier model, TrainerOptions options)
       if (!(w > 0)) throw Error("Trainer: class weights must be positive");
     }
   }
+}
+
+CheckpointSummary read_checkpoint_summary(const std::filesystem::path& checkpoint) {
+  detail::SealedArchive in(checkpoint, "checkpoint");
+  check_checkpoint_format(in);
+  CheckpointSummary summary;
+  c10::IValue note;
+  if (in.archive().try_read("note", note) && note.isString()) summary.note = note.toStringRef();
+  summary.history = read_history(in);
+  summary.finished = in.flag("finished");
+  summary.stopped_early = in.flag("stopped_early");
+  summary.stopped_by_callback = read_stopped_by_callback(in);
+  return summary;
 }
 
 std::pair<double, double> Trainer::evaluate(ImageLoader& data) {

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "galaxyzoo/core/atomic_output.hpp"
+#include "galaxyzoo/core/event_log.hpp"
 #include "galaxyzoo/images/plot.hpp"
 
 namespace galaxyzoo {
@@ -46,6 +47,17 @@ Image training_curves(const std::vector<EpochStats>& history) {
                   [](const EpochStats& h) { return std::isfinite(h.val_loss); })) {
     loss.add(val_loss);
     accuracy.add(val_acc);
+    // A ring at the best epoch (lowest validation loss, the one early stopping keeps).
+    std::size_t best = 0;
+    for (std::size_t i = 0; i < history.size(); ++i) {
+      const double v = history[i].val_loss;
+      if (std::isfinite(v) && !(history[best].val_loss <= v)) best = i;
+    }
+    Series marker{"best epoch " + std::to_string(shown_epoch(history[best])),
+                  {val_loss.x[best]},
+                  {val_loss.y[best]}};
+    marker.line = false, marker.marker = Marker::ring, marker.colour = "#000000", marker.size = 8;
+    loss.add(marker);
   }
   return render_panels({loss, accuracy});
 }
@@ -59,6 +71,27 @@ void write_history_csv(const std::vector<EpochStats>& history, const std::filesy
         << ',' << h.val_accuracy << ',' << h.seconds << ',' << h.images_per_second << '\n';
   }
   write_file_atomically(file, out.str());
+}
+
+void emit_epoch_event(const EpochStats& stats, std::int64_t epochs) {
+  if (!event_sink_set()) return;
+  Event event;
+  event.type = "epoch";
+  event.number("epoch", static_cast<double>(shown_epoch(stats)))
+      .number("epochs", static_cast<double>(epochs))
+      .number("train_loss", stats.train_loss)
+      .number("train_accuracy", stats.train_accuracy)
+      .number("val_loss", stats.val_loss)
+      .number("val_accuracy", stats.val_accuracy)
+      .number("seconds", stats.seconds)
+      .number("images_per_second", stats.images_per_second);
+  emit_event(event);
+}
+
+void write_training_history(const std::vector<EpochStats>& history,
+                            const std::filesystem::path& csv, const std::filesystem::path& png) {
+  write_history_csv(history, csv);
+  write_png(training_curves(history), png);
 }
 
 }  // namespace galaxyzoo

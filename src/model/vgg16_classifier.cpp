@@ -7,21 +7,8 @@
 #include <torch/nn/modules/dropout.h>
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/modules/pooling.h>
-#include <torch/serialize.h>
-#include <torch/utils.h>
 
-#include <torch/serialize/input-archive.h>
-#include <torch/serialize/output-archive.h>
-
-#include <fstream>
-#include <iterator>
-#include <limits>
-#include <set>
-#include <sstream>
-
-#include "galaxyzoo/core/atomic_output.hpp"
 #include "galaxyzoo/core/error.hpp"
-#include "model/sealed_archive.hpp"
 
 namespace galaxyzoo {
 namespace {
@@ -37,12 +24,6 @@ constexpr int kVgg16Layers[] = {64,  64,       kMaxPool, 128,      128, kMaxPool
                                 512, kMaxPool, 512,      512,      512, kMaxPool};
 constexpr std::int64_t kFeatureChildren = 31;
 constexpr std::int64_t kFeatureChannels = 512;
-
-std::string shape_of(const torch::Tensor& t) {
-  std::string s = "[";
-  for (std::int64_t i = 0; i < t.dim(); ++i) s += (i ? ", " : "") + std::to_string(t.size(i));
-  return s + "]";
-}
 
 }  // namespace
 
@@ -137,131 +118,6 @@ std::vector<torch::Tensor> VGG16ClassifierImpl::body_parameters() const {
 
 std::vector<torch::Tensor> VGG16ClassifierImpl::head_parameters() const {
   return head->parameters();
-}
-
-void load_vgg16_features(VGG16ClassifierImpl& model, const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw IoError(file, "cannot open weights file");
-  const std::vector<char> bytes((std::istreambuf_iterator<char>(in)),
-                                std::istreambuf_iterator<char>());
-
-  c10::impl::GenericDict dict(c10::StringType::get(), c10::AnyType::get());
-  try {
-    const c10::IValue value = torch::pickle_load(bytes);
-    if (!value.isGenericDict()) throw Error("");
-    dict = value.toGenericDict();
-  } catch (const std::exception&) {
-    throw Error(
-        "'" + file.string() +
-        "': not a dict of tensors saved by torch.save; export the state_dict as a plain dict: "
-        "torch.save(dict(model.state_dict()), path)");
-  }
-
-  std::set<std::string> expected;
-  for (const auto& p : model.features->named_parameters()) expected.insert("features." + p.key());
-  torch::NoGradGuard no_grad;
-  std::set<std::string> loaded;
-  for (const auto& entry : dict) {
-    if (!entry.key().isString() || !entry.value().isTensor()) {
-      throw Error("'" + file.string() + "': expected a dict of name -> tensor");
-    }
-    const std::string& key = entry.key().toStringRef();
-    if (key.rfind("classifier.", 0) == 0) continue;  // torchvision's own head: not ours
-    if (expected.count(key) == 0) {
-      throw Error("'" + file.string() + "': unexpected key '" + key +
-                  "' (not a torchvision VGG16 without batch norm?)");
-    }
-    const torch::Tensor source = entry.value().toTensor();
-    torch::Tensor target =
-        model.features->named_parameters()[key.substr(std::string("features.").size())];
-    if (source.sizes() != target.sizes()) {
-      throw Error("'" + file.string() + "': '" + key + "' has shape " + shape_of(source) +
-                  ", expected " + shape_of(target));
-    }
-    target.copy_(source);
-    loaded.insert(key);
-  }
-  for (const auto& key : expected) {
-    if (loaded.count(key) == 0) throw Error("'" + file.string() + "': missing key '" + key + "'");
-  }
-}
-
-namespace {
-
-constexpr const char* kFormat = "galaxyzoo.vgg16_classifier";
-constexpr std::int64_t kFormatVersion = 1;
-
-}  // namespace
-
-void save_classifier(const VGG16Classifier& model, const std::vector<std::string>& class_names,
-                     const std::filesystem::path& file) {
-  const auto& o = model->options();
-  if (static_cast<std::int64_t>(class_names.size()) != o.num_classes()) {
-    throw Error("save_classifier: " + std::to_string(class_names.size()) +
-                " class names for a model of " + std::to_string(o.num_classes()) + " classes");
-  }
-  torch::serialize::OutputArchive archive;
-  archive.write("format", c10::IValue(std::string(kFormat)));
-  archive.write("format_version", c10::IValue(kFormatVersion));
-  archive.write("num_classes", c10::IValue(o.num_classes()));
-  archive.write("image_size", c10::IValue(static_cast<std::int64_t>(o.image_size())));
-  archive.write("freeze_before", c10::IValue(o.freeze_before()));
-  archive.write("hidden1", c10::IValue(o.hidden1()));
-  archive.write("hidden2", c10::IValue(o.hidden2()));
-  archive.write("dropout1", c10::IValue(o.dropout1()));
-  archive.write("dropout2", c10::IValue(o.dropout2()));
-  archive.write("class_names", c10::IValue(c10::List<std::string>(class_names)));
-  torch::serialize::OutputArchive weights;
-  model->save(weights);
-  archive.write("model", weights);
-  detail::save_sealed_archive(archive, file);
-}
-
-LoadedClassifier load_classifier(const std::filesystem::path& file) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(file, ec))
-    throw IoError(file, "classifier file does not exist");
-  detail::SealedArchive in(file, "classifier file");
-  if (in.text("format") != kFormat) throw in.bad("format", "not a galaxyzoo VGG16 classifier file");
-  if (const auto version = in.integer("format_version"); version != kFormatVersion) {
-    throw in.bad("format_version", std::to_string(version) + ", this library reads " +
-                                       std::to_string(kFormatVersion));
-  }
-  VGG16ClassifierOptions o(in.integer("num_classes"));
-  const std::int64_t image_size = in.integer("image_size");  // stored as int64
-  if (image_size < std::numeric_limits<int>::min() || image_size > std::numeric_limits<int>::max())
-    throw in.bad("image_size", std::to_string(image_size) + " is out of range");
-  o.image_size(static_cast<int>(image_size))
-      .freeze_before(in.integer("freeze_before"))
-      .hidden1(in.integer("hidden1"))
-      .hidden2(in.integer("hidden2"))
-      .dropout1(in.real("dropout1"))
-      .dropout2(in.real("dropout2"));
-  LoadedClassifier loaded;
-  const c10::IValue names = in.value("class_names");
-  if (!names.isList()) throw in.bad("class_names", "not a list");
-  for (const c10::IValue& name : names.toListRef()) {
-    if (!name.isString()) throw in.bad("class_names", "not all strings");
-    loaded.class_names.push_back(name.toStringRef());
-  }
-  if (static_cast<std::int64_t>(loaded.class_names.size()) != o.num_classes()) {
-    throw in.bad("class_names", std::to_string(loaded.class_names.size()) + " names for " +
-                                    std::to_string(o.num_classes()) + " classes");
-  }
-  try {
-    loaded.model = VGG16Classifier(o);  // checks the options
-  } catch (const Error& e) {
-    throw Error("'" + file.string() + "': " + e.what());
-  }
-  torch::serialize::InputArchive weights;
-  in.sub_archive("model", weights);
-  try {
-    loaded.model->load(weights);
-  } catch (const std::exception& e) {
-    throw in.bad("model",
-                 "weights do not fit the model: " + detail::SealedArchive::first_line(e.what()));
-  }
-  return loaded;
 }
 
 }  // namespace galaxyzoo

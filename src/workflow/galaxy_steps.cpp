@@ -5,12 +5,18 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <limits>
+#include <memory>
 #include <sstream>
 #include <thread>
 
+#include "galaxyzoo/core/atomic_output.hpp"
 #include "galaxyzoo/core/error.hpp"
 #include "galaxyzoo/core/number_format.hpp"
+#include "galaxyzoo/core/progress.hpp"
+#include "galaxyzoo/core/sealed_file.hpp"
 #include "galaxyzoo/core/stop_request.hpp"
+#include "galaxyzoo/core/text_file.hpp"
 #include "galaxyzoo/data/dataset.hpp"
 #include "galaxyzoo/data/splitter.hpp"
 #include "galaxyzoo/eval/evaluator.hpp"
@@ -163,6 +169,8 @@ WorkflowStep create_dataset_step(const GalaxyStepContext& c) {
 WorkflowStep preprocess_step(const GalaxyStepContext& c) {
   PreprocessOptions preprocess_options;
   preprocess_options.num_workers = c.options.num_workers;
+  preprocess_options.jpeg_quality = c.options.preprocess_quality;
+  preprocess_options.on_progress = ProgressMeter::callback("processed", "images");
   WorkflowStep preprocess("preprocess", {"create_dataset"});
   preprocess.inputs.set("crop_size", preprocess_options.crop_size)
       .set("quality", preprocess_options.jpeg_quality);
@@ -188,11 +196,20 @@ WorkflowStep augment_step(const GalaxyStepContext& c, int k) {
   const std::string class_str = "class_" + std::to_string(k);
   WorkflowStep augment("augment_" + class_str, {"preprocess"});
   augment.inputs.set("num", static_cast<std::int64_t>(num))
-      .set("seed", static_cast<std::int64_t>(c.options.seed));
+      .set("seed", static_cast<std::int64_t>(c.options.seed))
+      .set("quality", c.options.augment_quality)
+      .set("window",
+           std::vector<std::int64_t>{c.options.augment_window_first, c.options.augment_window_last})
+      .set("resampling", to_string(c.options.augment_resampling));
   augment.run = [&c, num, class_str] {
     AugmenterOptions augment_options;
     augment_options.seed = c.options.seed;
     augment_options.num_workers = c.options.num_workers;
+    augment_options.jpeg_quality = c.options.augment_quality;
+    augment_options.window_first = c.options.augment_window_first;
+    augment_options.window_last = c.options.augment_window_last;
+    augment_options.resampling = c.options.augment_resampling;
+    augment_options.on_progress = ProgressMeter::callback("augmented", "images");
     if (num == 0) return StepOutcome{true, "none asked for", "{\"written\": 0}"};
     const auto inputs =
         augmentation_inputs(c.paths.preprocessed, class_str, augment_options.first_number);
@@ -224,6 +241,37 @@ StepOutcome search_outcome(const HpoResult& result) {
                      details.dump()};
 }
 
+// Removes the trials' checkpoints but the best one's (which the final training may
+// continue): each is as large as a model and its optimiser's state.
+void keep_only_best_checkpoint(const fs::path& hpo, const HpoResult& result) {
+  const fs::path best = vgg16_trial_checkpoint(hpo, result.best->trial.number);
+  std::error_code ec;
+  for (fs::directory_iterator it(hpo, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind("checkpoint_vgg16_trial", 0) == 0 && it->path() != best &&
+        it->path() != previous_copy(best))
+      fs::remove(it->path(), ec);
+  }
+}
+
+// @p vgg16, removing each finished trial's checkpoint unless its value is the best so far
+// (then the previous best's goes), so that the search keeps about one.
+Objective keeping_best_checkpoint(const Vgg16Objective& vgg16, const fs::path& hpo) {
+  auto best = std::make_shared<std::pair<double, std::int64_t>>(
+      std::numeric_limits<double>::infinity(), -1);
+  return [&vgg16, hpo, best](TrialContext& trial) {
+    const double value = vgg16(trial);
+    std::error_code ec;
+    if (value < best->first) {
+      if (best->second >= 0) fs::remove(vgg16_trial_checkpoint(hpo, best->second), ec);
+      *best = {value, trial.number()};
+    } else {
+      fs::remove(vgg16_trial_checkpoint(hpo, trial.number()), ec);
+    }
+    return value;
+  };
+}
+
 // Runs (or resumes) the search until it has options.trials finished trials.
 StepOutcome run_search(const GalaxyStepContext& c) {
   const GalaxyWorkflowOptions& options = c.options;
@@ -244,12 +292,15 @@ StepOutcome run_search(const GalaxyStepContext& c) {
   objective.run.trainer.epochs = c.hpo_epochs;
   objective.run.trainer.on_epoch = epoch_printer(options.on_message, c.hpo_epochs);
   objective.run.trainer.on_notice = notice_printer(options.on_message);
+  objective.keep_checkpoints = options.reuse_best_trial;
   std::error_code ec;
   fs::create_directories(c.paths.hpo, ec);
   if (ec) throw IoError(c.paths.hpo, ec.message());
   HpoSearch searcher(search);
   const Vgg16Objective vgg16(objective, c.space);
-  HpoResult result = searcher.run(vgg16);
+  const Objective train_trial =
+      options.reuse_best_trial ? keeping_best_checkpoint(vgg16, c.paths.hpo) : Objective(vgg16);
+  HpoResult result = searcher.run(train_trial);
   // A trial held by a live worker of another run on this work folder (one killed on this
   // host is taken over at once) is re-run once its heartbeat is older than the grace period.
   while (!result.interrupted && result.finished_total < options.trials) {
@@ -259,12 +310,13 @@ StepOutcome run_search(const GalaxyStepContext& c) {
     if (options.on_message) options.on_message(waiting.str());
     std::this_thread::sleep_for(std::chrono::duration<double>(kHeartbeatSeconds));
     if (stop_requested()) return StepOutcome{false, "stopped while waiting", ""};
-    result = searcher.run(vgg16);
+    result = searcher.run(train_trial);
   }
   if (result.interrupted)
     return StepOutcome{false, "stopped in a trial; it resumes on the next run", ""};
   if (!result.best)
     throw Error("vgg16_hpo: no trial completed (see " + c.paths.trials_table.string() + ")");
+  if (options.reuse_best_trial) keep_only_best_checkpoint(c.paths.hpo, result);
   return search_outcome(result);
 }
 
@@ -282,33 +334,86 @@ WorkflowStep hpo_step(const GalaxyStepContext& c) {
   return hpo;
 }
 
-// Trains (or resumes) the final model with the search's best parameters.
+// The best trial's checkpoint (kept by the search when reuse_best_trial), or nothing.
+fs::path best_trial_checkpoint(const GalaxyStepContext& c) {
+  std::error_code ec;
+  if (!c.options.reuse_best_trial || !fs::exists(c.paths.best_trial, ec)) return {};
+  const json best = json::parse(read_text_file(c.paths.best_trial, "best trial"), nullptr, false);
+  if (!best.is_object() || !best.contains("number") || !best["number"].is_number_integer())
+    return {};
+  return vgg16_trial_checkpoint(c.paths.hpo, best["number"].get<std::int64_t>());
+}
+
+// What the final training took over from the best trial, as a JSON object: from this run's
+// result, else from the record a first, interrupted run left in the model folder.
+json reuse_details(const GalaxyStepContext& c, const TrainingRunOptions& run,
+                   const TrainingRunResult& result) {
+  const fs::path record = c.paths.model / "continued_from.json";
+  if (result.reused_epochs > 0) {
+    const json taken{{"reused_from", run.continue_from.filename().string()},
+                     {"reused_epochs", result.reused_epochs},
+                     {"reused_seconds", result.reused_seconds}};
+    write_file_atomically(record, taken.dump());
+    return taken;
+  }
+  std::error_code ec;
+  if (fs::exists(record, ec)) {
+    const json taken = json::parse(read_text_file(record, "record"), nullptr, false);
+    if (taken.is_object()) return taken;
+  }
+  json none{{"reused_epochs", 0}, {"reused_seconds", 0.0}};
+  if (!result.reuse_skipped.empty()) none["reuse_skipped"] = result.reuse_skipped;
+  return none;
+}
+
+// train_model's summary line and details.
+StepOutcome training_outcome(const TrainingRunOptions& run, const TrainingRunResult& result,
+                             json details) {
+  const TrainingResult& t = result.training;
+  details.update(json{{"epochs_run", t.history.size()},
+                      {"best_epoch", t.best_epoch},
+                      {"best_val_loss", t.best_val_loss},
+                      {"stopped_early", t.stopped_early},
+                      {"train_images", result.train_images},
+                      {"val_images", result.val_images},
+                      {"layer", run.params.layer},
+                      {"lr_body", run.params.lr_body},
+                      {"lr_head", run.params.lr_head}});
+  std::string summary = std::to_string(t.history.size()) + " epochs on " +
+                        std::to_string(result.train_images) + " images; best epoch " +
+                        std::to_string(t.best_epoch + 1) + ", val loss " +
+                        format_fixed(t.best_val_loss, 4);
+  if (const auto reused = details.value("reused_epochs", std::int64_t{0}); reused > 0) {
+    summary += "; epochs 1-" + std::to_string(reused) + " continued from " +
+               details.value("reused_from", std::string("the best trial")) + " (" +
+               format_seconds(details.value("reused_seconds", 0.0)) + " saved)";
+  }
+  if (run.refit) {
+    details["refit_epochs"] = result.refit.history.size();
+    details["refit_images"] = result.refit_images;
+    summary += "; refit on " + std::to_string(result.refit_images) + " train + val images for " +
+               std::to_string(result.refit.history.size()) + " epochs";
+  }
+  return StepOutcome{true, summary, details.dump()};
+}
+
+// Trains (or resumes) the final model with the search's best parameters, continuing the
+// best trial's checkpoint when the settings allow.
 StepOutcome run_final_training(const GalaxyStepContext& c) {
   TrainingRunOptions run = c.base;
   run.output_dir = c.paths.model;
   run.params = read_hyperparameters(c.paths.best_params);
   run.resume = true;  // a checkpoint here is this step's own, from an interrupted run
+  run.refit = c.options.refit;
+  run.continue_from = best_trial_checkpoint(c);
   run.trainer.epochs = c.options.epochs;
   run.trainer.on_epoch = epoch_printer(c.options.on_message, c.options.epochs);
   run.trainer.on_notice = notice_printer(c.options.on_message);
   const TrainingRunResult result = run_training(run);
+  json details = reuse_details(c, run, result);  // recorded even when interrupted
   if (result.training.interrupted)
     return StepOutcome{false, "stopped; resumes from the checkpoint", ""};
-  json details{{"epochs_run", result.training.history.size()},
-               {"best_epoch", result.training.best_epoch},
-               {"best_val_loss", result.training.best_val_loss},
-               {"stopped_early", result.training.stopped_early},
-               {"train_images", result.train_images},
-               {"val_images", result.val_images},
-               {"layer", run.params.layer},
-               {"lr_body", run.params.lr_body},
-               {"lr_head", run.params.lr_head}};
-  return StepOutcome{true,
-                     std::to_string(result.training.history.size()) + " epochs on " +
-                         std::to_string(result.train_images) + " images; best epoch " +
-                         std::to_string(result.training.best_epoch + 1) + ", val loss " +
-                         format_fixed(result.training.best_val_loss, 4),
-                     details.dump()};
+  return training_outcome(run, result, std::move(details));
 }
 
 // 5. Final training with the best parameters: fit on train, early-stop on val.
@@ -316,6 +421,8 @@ WorkflowStep train_step(const GalaxyStepContext& c) {
   WorkflowStep train("train_model", {"vgg16_hpo"});
   add_training_inputs(train.inputs, c.options, c.base);
   train.inputs.set("epochs", c.options.epochs);
+  // Only when on, so that work folders made before the option keep their model.
+  if (c.options.refit) train.inputs.set("refit", "yes");
   train.run = [&c] { return run_final_training(c); };
   train.clean = [&c] { remove_folder(c.paths.model); };
   return train;

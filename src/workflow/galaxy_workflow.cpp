@@ -42,6 +42,15 @@ void check_options(const GalaxyWorkflowOptions& o) {
     if (cap < 0) throw Error("workflow: max_img must not be negative");
   }
   if (o.maxwalltime_minutes < 0) throw Error("workflow: maxwalltime must not be negative");
+  // The image steps' own checks (quality 1-100, the window inside 0..255).
+  PreprocessOptions preprocess;
+  preprocess.jpeg_quality = o.preprocess_quality;
+  Preprocessor{preprocess};
+  AugmenterOptions augment;
+  augment.jpeg_quality = o.augment_quality;
+  augment.window_first = o.augment_window_first;
+  augment.window_last = o.augment_window_last;
+  Augmenter{augment};
 }
 
 // The workflow runner's options: the record folder, and a line when a step starts and ends.
@@ -85,6 +94,7 @@ GalaxyWorkflowPaths::GalaxyWorkflowPaths(const fs::path& work_dir)
       hpo(work_dir / "hpo"),
       hpo_database(hpo / "hpo_galaxy_vgg16.db"),
       best_params(hpo / "best_vgg16_hpo_params.txt"),
+      best_trial(hpo / "best_vgg16_hpo_trial.json"),
       trials_table(hpo / "vgg16_hpo_trials.csv"),
       model(work_dir / "model"),
       model_file(model / "final_vgg16_model.pt"),

@@ -10,6 +10,8 @@
 
 #include "galaxyzoo/core/atomic_output.hpp"
 #include "galaxyzoo/core/error.hpp"
+#include "galaxyzoo/core/event_log.hpp"
+#include "galaxyzoo/core/folder_listing.hpp"
 #include "galaxyzoo/core/stop_request.hpp"
 #include "galaxyzoo/core/text_file.hpp"
 
@@ -202,10 +204,11 @@ StepInputs& StepInputs::file(const fs::path& path) {
   std::string stamp;
   if (fs::is_directory(path, ec)) {
     std::vector<std::pair<std::string, std::string>> entries;
-    for (const auto& entry : fs::directory_iterator(path, ec)) {
-      if (entry.is_regular_file(ec))
-        entries.emplace_back(entry.path().filename().string(), file_stamp(entry.path()));
-    }
+    const FolderListing listing = list_folder(path, [](const std::string&) { return true; });
+    for (const auto& file : listing.files)
+      entries.emplace_back(file.filename().string(), file_stamp(file));
+    for (const auto& bad : listing.skipped)  // a repaired entry changes the stamp
+      entries.emplace_back(bad.path.filename().string(), "unusable: " + bad.reason);
     std::sort(entries.begin(), entries.end());
     std::uint64_t hash = fnv1a("folder");
     for (const auto& [name, s] : entries) hash = fnv1a(name + "=" + s + "\n", hash);
@@ -283,6 +286,10 @@ std::vector<StepReport> Workflow::run() {
       stopped = report.status == StepStatus::interrupted;
     }
     reports.push_back(report);
+    emit_event(Event{
+        "step",
+        {{"seconds", report.seconds}, {"total_seconds", report.total_seconds}},
+        {{"step", report.name}, {"state", to_string(report.status)}, {"summary", report.summary}}});
     if (options_.on_step) options_.on_step(report);
   }
   finished_ = !stopped;

@@ -42,6 +42,9 @@ json summary_json(const std::vector<StepReport>& steps, const WorkflowSummaryCon
   }
   summary["steps"] = reports;
   summary["total_seconds"] = total;
+  // Epochs of the best search trial that the final training continued instead of repeating.
+  summary["time_saved_seconds"] =
+      summary.value("train_model", json::object()).value("reused_seconds", 0.0);
   return summary;
 }
 
@@ -55,6 +58,17 @@ std::string times_text(const std::vector<StepReport>& steps) {
     total += step.total_seconds;
   }
   return times.render() + "Total: " + format_seconds(total);
+}
+
+// The line on the time the final training saved by continuing the best trial ("" if none).
+std::string saved_text(const json& summary) {
+  const json train = summary.value("train_model", json::object());
+  const auto epochs = train.value("reused_epochs", std::int64_t{0});
+  if (epochs <= 0) return "";
+  return "\nSaved: " + format_seconds(summary.value("time_saved_seconds", 0.0)) +
+         " (the final training continued " + train.value("reused_from", std::string("?")) +
+         " after its " + std::to_string(epochs) + (epochs == 1 ? " epoch" : " epochs") +
+         " instead of repeating them)";
 }
 
 // The printed text; @p summary is summary_json()'s document.
@@ -77,8 +91,8 @@ std::string summary_text(const json& summary, const std::vector<StepReport>& ste
        << evaluation.value("report", "")
        << "\nMajority-class rate: " << format_fixed(result.majority_rate, 3)
        << "; test accuracy: " << format_fixed(result.test_accuracy, 3) << "\n\n== Time per step\n"
-       << times_text(steps) << "\n\nOutputs under " << context.work_dir.string() << "; summary in "
-       << context.summary_file.string() << '\n';
+       << times_text(steps) << saved_text(summary) << "\n\nOutputs under "
+       << context.work_dir.string() << "; summary in " << context.summary_file.string() << '\n';
   return text.str();
 }
 

@@ -202,3 +202,67 @@ BOOST_AUTO_TEST_CASE(repeated_ids_out_of_order_are_found) {
   BOOST_TEST(e.line() == 5u);
   BOOST_TEST(contains(e.what(), "GalaxyID 3 repeats line 3"));
 }
+
+BOOST_AUTO_TEST_CASE(extra_columns_are_not_read_as_fractions) {
+  // Issue 18: a catalogue with RA and a text Notes column was refused, its columns
+  // checked as vote fractions.
+  TempDir dir;
+  write_text(dir / "v.csv",
+             "GalaxyID,RA,Class1.1,Notes,p_bar\n"
+             "100008,150.25,0.5,\"merger, bright\",0.3\n"
+             "100023,-12.5,0.25,plain text,0.9\n"
+             "100042,7,1,\"a \"\"quoted\"\" word\",0\n");
+  const auto table = gz::read_vote_table(dir / "v.csv");
+  BOOST_TEST(table.rows() == 3u);
+  BOOST_REQUIRE_EQUAL(table.columns.size(), 1u);  // RA, Notes and p_bar are not read
+  BOOST_TEST(table.columns[0] == "Class1.1");
+  BOOST_TEST(table.fractions(2, 0) == 1.0);
+  // A column a rule reads is read, and checked, as a fraction.
+  const auto with_bar = gz::read_vote_table(dir / "v.csv", {"p_bar"});
+  BOOST_REQUIRE_EQUAL(with_bar.columns.size(), 2u);
+  BOOST_TEST(with_bar.fractions(1, with_bar.column_index("p_bar")) == 0.9);
+  write_text(dir / "bad.csv", "GalaxyID,RA,p_bar\n1,150.25,1.5\n");
+  BOOST_CHECK_NO_THROW(gz::read_vote_table(dir / "bad.csv"));
+  try {
+    gz::read_vote_table(dir / "bad.csv", {"p_bar"});
+    BOOST_FAIL("no error for a rule's column out of [0, 1]");
+  } catch (const gz::InputError& e) {
+    BOOST_TEST(e.key() == "p_bar");
+    BOOST_TEST(e.line() == 2u);
+  }
+  // The answer columns are always fractions, and a skipped field still counts.
+  BOOST_TEST(error_of("GalaxyID,Notes,Class1.2\n1,x,2\n").key() == "Class1.2");
+  BOOST_TEST(contains(error_of("GalaxyID,Notes,Class1.2\n1,x\n").what(), "expected 3 fields"));
+  BOOST_TEST(contains(error_of("GalaxyID,Notes\n1,\"open\n").what(), "unterminated"));
+}
+
+BOOST_AUTO_TEST_CASE(answers_that_cannot_add_up_are_warned_about) {
+  // Issue 18: Class1.* summing to 2.7 was accepted without a word. Real catalogues are
+  // rounded, so it is a warning naming the row and the question, not an error.
+  TempDir dir;
+  write_text(dir / "v.csv",
+             "GalaxyID,Class1.1,Class1.2,Class1.3,Class2.1,Class2.2\n"
+             "100008,0.9,0.9,0.9,0.1,0.2\n"     // question 1 sums to 2.7
+             "100023,0.33,0.33,0.33,0.2,0.1\n"  // rounded: fine
+             "100042,0.2,0.8,0,0.7,0.6\n");     // question 2 above 1
+  const auto table = gz::read_vote_table(dir / "v.csv");
+  BOOST_TEST(table.rows() == 3u);
+  BOOST_REQUIRE_EQUAL(table.warnings.size(), 2u);
+  BOOST_TEST(contains(table.warnings[0],
+                      "v.csv:2: GalaxyID 100008: the answers of Class1.* "
+                      "sum to 2.7"),
+             table.warnings[0]);
+  BOOST_TEST(contains(table.warnings[1], ":4: GalaxyID 100042: the answers of Class2.*"),
+             table.warnings[1]);
+  // Questions with a column missing are not checked; many rows are counted, not listed.
+  std::string many = "GalaxyID,Class1.1,Class1.2\n";
+  for (int id = 1; id <= 30; ++id) many += std::to_string(id) + ",0.9,0.9\n";
+  write_text(dir / "partial.csv", many);
+  BOOST_TEST(gz::read_vote_table(dir / "partial.csv").warnings.empty());
+  many = "GalaxyID,Class1.1,Class1.2,Class1.3\n";
+  for (int id = 1; id <= 30; ++id) many += std::to_string(id) + ",0.9,0.9,0\n";
+  write_text(dir / "many.csv", many);
+  const auto warned = gz::read_vote_table(dir / "many.csv").warnings;
+  BOOST_REQUIRE_EQUAL(warned.size(), 11u);
+  BOOST_TEST(contains(warned.back(), "and 20 more rows"), warned.back());
+}

@@ -12,6 +12,8 @@
 
 #include "kaggle_fixture.hpp"
 
+#include "text_checks.hpp"
+
 namespace gz = galaxyzoo;
 using gz::testing::TempDir;
 
@@ -35,12 +37,7 @@ std::vector<gz::Prediction> made_up_predictions() {
   return out;
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
+using galaxyzoo::testing::lines_of;
 
 gz::Image patterned(int size, int seed) {
   gz::Image img(size, size, 3);
@@ -110,10 +107,15 @@ BOOST_AUTO_TEST_CASE(report_files_are_written_and_parse) {
 
   const auto predictions = lines_of(gz::testing::read_text(dir / "out/predictions.csv"));
   BOOST_REQUIRE(predictions.size() == 7u);
-  BOOST_TEST(predictions[0] == "file,GalaxyID,true,predicted,p0,p1,p2");
-  BOOST_TEST(predictions[1] == "test_class_0_0_proc.jpg,100000,0,0,0.6,0.2,0.2");
-  BOOST_TEST(predictions[2] == "test_class_0_1_proc.jpg,,0,0,0.6,0.2,0.2");  // GalaxyID unknown
-  BOOST_TEST(predictions[3] == "test_class_0_2_proc.jpg,100002,0,2,0.2,0.2,0.6");
+  // The class names, and a probability column named after each class.
+  BOOST_TEST(predictions[0] ==
+             "file,GalaxyID,true,predicted,true_class,predicted_class,p_round,p_disk,"
+             "p_cigar-shaped smooth");
+  BOOST_TEST(predictions[1] == "test_class_0_0_proc.jpg,100000,0,0,round,round,0.6,0.2,0.2");
+  // GalaxyID unknown
+  BOOST_TEST(predictions[2] == "test_class_0_1_proc.jpg,,0,0,round,round,0.6,0.2,0.2");
+  BOOST_TEST(predictions[3] ==
+             "test_class_0_2_proc.jpg,100002,0,2,round,cigar-shaped smooth,0.2,0.2,0.6");
 
   for (const char* name : {"final_confusion_matrix_norm.png", "final_confusion_matrix.png"}) {
     gz::ImageInfo info;

@@ -26,7 +26,8 @@ for f in final_confusion_matrix_norm.png final_confusion_matrix.png; do
 done
 head -1 "$r/exp_results.csv" | grep -q "^accuracy,precision,recall,f1,confusion_matrix$" || fail "exp_results.csv header"
 [ "$(wc -l <"$r/exp_results.csv")" -eq 2 ] || fail "exp_results.csv should have one row"
-head -1 "$r/predictions.csv" | grep -q "^file,GalaxyID,true,predicted,p0,p1,p2,p3,p4$" || fail "predictions.csv header"
+head -1 "$r/predictions.csv" | grep -q "^file,GalaxyID,true,predicted,true_class,predicted_class,p_completely round smooth,p_in-between smooth,p_cigar-shaped smooth,p_edge-on disk,p_spiral$" ||
+  fail "predictions.csv header"
 rows=$(($(wc -l <"$r/predictions.csv") - 1))
 images=$(ls "$work/pre"/test_class_*_proc.jpg | wc -l)
 [ "$rows" -eq "$images" ] || fail "predictions.csv has $rows rows for $images test images"

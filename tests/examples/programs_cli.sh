@@ -42,11 +42,11 @@ for p in "${programs[@]}"; do
   done
   case $p in
     preprocess_resize | classify) ;;
-    *) grep -q -E -- "--seed UINT=10 " "$log" || { cat "$log" >&2; fail "$p: --seed's default is not 10"; } ;;
+    *) grep -q -E -- "--seed UINT(:\[0, 18446744073709551615\])?=10( |$)" "$log" || { cat "$log" >&2; fail "$p: --seed's default is not 10"; } ;;
   esac
   case $p in
     create_dataset) ;;
-    *) grep -q -E -- "--num_workers INT(:NONNEGATIVE)?=0( |$)" "$log" ||
+    *) grep -q -E -- "--num_workers INT(:\[0, 4096\])?=0( |$)" "$log" ||
          { cat "$log" >&2; fail "$p: --num_workers's default is not 0"; } ;;
   esac
 

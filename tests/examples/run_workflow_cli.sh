@@ -34,11 +34,25 @@ assert [x["name"] for x in s["steps"]] == ["create_dataset", "preprocess", "augm
 assert all(x["status"] == "ran" for x in s["steps"]), s["steps"]
 assert 0 <= s["eval_model"]["accuracy"] <= 1 and 0 < s["eval_model"]["majority_rate"] <= 1
 assert s["vgg16_hpo"]["finished_trials"] == 2
+# The final training continued the best trial's checkpoint (same settings, 2 epochs each):
+# no epoch trained twice; only that trial's checkpoint is kept.
+best = s["vgg16_hpo"]["best_trial"]
+assert s["train_model"]["reused_epochs"] == 2, s["train_model"]
+assert s["time_saved_seconds"] == s["train_model"]["reused_seconds"] > 0, s
+import os
+assert os.path.exists("%s/hpo/checkpoint_vgg16_trial%d.pt" % (w, best))
+assert not os.path.exists("%s/hpo/checkpoint_vgg16_trial%d.pt" % (w, 1 - best))
 m = json.load(open(w + "/evaluation/metrics.json"))
 assert abs(m["accuracy"] - s["eval_model"]["accuracy"]) < 1e-12
 rows = list(csv.DictReader(open(w + "/evaluation/predictions.csv")))
 assert len(rows) == sum(map(sum, m["confusion_matrix"])) > 0
-assert len(list(csv.DictReader(open(w + "/hpo/vgg16_hpo_trials.csv")))) == 2
+names = [c["name"] for c in m["per_class"]]
+assert [k for k in rows[0] if k.startswith("p_")] == ["p_" + n for n in names], rows[0].keys()
+for r in rows:  # the predicted class is the most probable one (the first on a tie)
+    assert r["predicted_class"] == max(names, key=lambda n: float(r["p_" + n])), r
+    assert r["true_class"] == names[int(r["true"])], r
+trials = list(csv.DictReader(open(w + "/hpo/vgg16_hpo_trials.csv")))
+assert len(trials) == 2 and all(t["state"] == "COMPLETE" for t in trials), trials
 keys = {l.split(":")[0].strip() for l in open(w + "/hpo/best_vgg16_hpo_params.txt") if ":" in l}
 assert {"layer", "lr_body", "lr_head"} <= keys, keys
 for p in ("model/loss_vgg16.png", "evaluation/final_confusion_matrix_norm.png"):
@@ -62,6 +76,7 @@ diff -r -x '.galaxyzoo-*' "$work/a/preprocessed" "$s/preprocessed" >/dev/null ||
 cmp <(cut -d, -f1-5 "$work/a/model/history_vgg16.csv") <(cut -d, -f1-5 "$s/model/history_vgg16.csv") ||
   fail "train_model's history differs from the driver's"
 cmp "$work/a/model/final_vgg16_model.pt" "$s/model/final_vgg16_model.pt" || fail "train_model's model differs from the driver's"
+grep -q "^Saved: " "$work/a.log" || fail "the summary does not show the time saved"
 "$bin/eval_model" --model "$s/model/final_vgg16_model.pt" --input_dir "$s/preprocessed" --output_dir "$s/evaluation" \
   --manifest "$s/full_galaxy_dataset/manifest.csv" --batch_size 8 --seed 10 --num_workers 2 --threads 2 >/dev/null 2>&1 ||
   fail "eval_model"

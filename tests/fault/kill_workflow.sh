@@ -174,7 +174,7 @@ assert abs(m["accuracy"] - s["eval_model"]["accuracy"]) < 1e-12
 rows = list(csv.DictReader(open(w + "/evaluation/predictions.csv")))
 assert len(rows) == sum(map(sum, m["confusion_matrix"])) > 0
 trials = list(csv.DictReader(open(w + "/hpo/vgg16_hpo_trials.csv")))
-assert sum(t["state"] == "complete" for t in trials) == 2, trials
+assert sum(t["state"] == "COMPLETE" for t in trials) == 2, trials
 json.load(open(w + "/hpo/best_vgg16_hpo_trial.json"))
 keys = {l.split(":")[0].strip() for l in open(w + "/hpo/best_vgg16_hpo_params.txt") if ":" in l}
 assert {"layer", "lr_body", "lr_head"} <= keys, keys

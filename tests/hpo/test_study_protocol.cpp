@@ -147,6 +147,9 @@ BOOST_FIXTURE_TEST_CASE(opens_once_and_checks_the_stored_study, Fixture) {
   protocol.open_study(study_config("s1"));
   BOOST_TEST(protocol.study().name == "s1");
   BOOST_TEST(protocol.study().sampler == "counting");
+  StudyProtocol reader(session);  // not opened: reads the stored study (an export)
+  BOOST_TEST(reader.study().name == "s1");
+  BOOST_TEST((reader.study().space == study_config("s1").space));
   StudyProtocol again(session);
   again.open_study(study_config("s1"));
   StudyProtocol other(session);

@@ -4,6 +4,7 @@
 #include <galaxyzoo/core/error.hpp>
 #include <galaxyzoo/core/stop_request.hpp>
 #include <galaxyzoo/hpo/vgg16_objective.hpp>
+#include <galaxyzoo/model/classifier_file.hpp>
 
 #include <algorithm>
 #include <fstream>

@@ -3,8 +3,10 @@
 
 #include <galaxyzoo/core/error.hpp>
 #include <galaxyzoo/images/augment.hpp>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <fstream>
 
 #include "kaggle_fixture.hpp"
 
@@ -69,9 +71,9 @@ BOOST_AUTO_TEST_CASE(recipe_a_rotates_scales_crops_and_resizes_back) {
   const auto out = gz::Augmenter::apply(spot(158, 128), t);
   BOOST_TEST(out.width == 256);
   BOOST_TEST(out.height == 256);
-  // After rotation the spot is at (rx, ry); the window 50..205 (155 px) is stretched to 256.
+  // After rotation the spot is at (rx, ry); the window 50..205 (156 px) is stretched to 256.
   const auto [rx, ry] = rotated(158, 128, 130, 0.8);
-  const double stretch = 256.0 / 155.0;
+  const double stretch = 256.0 / 156.0;
   const auto [x, y] = centroid(out);
   BOOST_TEST(std::abs(x - ((rx - 50) * stretch + 0.5 * (stretch - 1))) < 1.5);
   BOOST_TEST(std::abs(y - ((ry - 50) * stretch + 0.5 * (stretch - 1))) < 1.5);
@@ -203,5 +205,87 @@ BOOST_AUTO_TEST_CASE(bad_options_and_inputs_are_errors) {
     BOOST_FAIL("no error for a corrupt input");
   } catch (const gz::IoError& e) {
     BOOST_TEST(std::string(e.what()).find("train_class_2_0_proc.jpg") != std::string::npos);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(the_defaults_are_the_original_s_and_each_is_an_option) {
+  const gz::AugmenterOptions o;
+  BOOST_TEST(o.window_first == 50);
+  BOOST_TEST(o.window_last == 205);  // img[50:206]: 156 pixels
+  BOOST_TEST((o.resampling == gz::Resampling::area));
+  BOOST_TEST(o.jpeg_quality == 95);
+  gz::Rng rng(5);
+  gz::AugmenterOptions old;
+  old.window_last = 204;
+  old.resampling = gz::Resampling::lanczos3;
+  old.recipe_a_probability = 1;
+  const auto t = gz::Augmenter(old).draw(rng);
+  BOOST_TEST(t.window_last == 204);
+  BOOST_TEST((t.resampling == gz::Resampling::lanczos3));
+  // The 155-pixel window stretches the spot's offset from the window's corner a little more.
+  gz::Augmentation a = t;
+  a.resampling = gz::Resampling::area;
+  const auto [x155, y155] = centroid(gz::Augmenter::apply(spot(158, 128), a));
+  a.window_last = 205;
+  const auto [x156, y156] = centroid(gz::Augmenter::apply(spot(158, 128), a));
+  BOOST_TEST(std::abs(x155 - x156) > 0.2);
+  for (const auto& [first, last] : {std::pair{-1, 205}, {60, 59}, {50, 256}}) {
+    gz::AugmenterOptions bad;
+    bad.window_first = first;
+    bad.window_last = last;
+    BOOST_CHECK_THROW(gz::Augmenter{bad}, gz::Error);
+  }
+}
+
+// Against the original's own code (preprocess_augment.py's recipes, run with python3-opencv
+// on floats and rounded at the end): the folder written by tests/support/opencv_area.py
+// (ctest fixture). galaxyzoo rounds to 8 bits after the rotation and interpolates at exact
+// positions where OpenCV's warpAffine rounds them to 1/32 pixel, so a sample may differ
+// by a level or two (measured on these galaxy-like images: at most 1, mean 0.15). The
+// window and resampling galaxyzoo used before (50..204, Lanczos-3) fail the same bounds.
+BOOST_AUTO_TEST_CASE(recipes_agree_with_the_original_s_opencv_code, *boost::unit_test::disabled()) {
+  const auto& args = boost::unit_test::framework::master_test_suite();
+  BOOST_REQUIRE_MESSAGE(args.argc > 1, "usage: test_augment -- REFERENCE_FOLDER");
+  const std::filesystem::path folder = args.argv[args.argc - 1];
+  std::ifstream in(folder / "cases.json");
+  BOOST_REQUIRE(in);
+  const auto cases = nlohmann::json::parse(in).at("recipe");
+  BOOST_REQUIRE(cases.size() >= 4u);
+  // Largest and mean difference of two images of the same size.
+  const auto differences = [](const gz::Image& a, const gz::Image& b) {
+    BOOST_TEST_REQUIRE(a.pixels.size() == b.pixels.size());
+    int worst = 0;
+    double sum = 0;
+    for (std::size_t i = 0; i < a.pixels.size(); ++i) {
+      const int d = std::abs(int{a.pixels[i]} - int{b.pixels[i]});
+      worst = std::max(worst, d);
+      sum += d;
+    }
+    return std::pair{worst, sum / static_cast<double>(a.pixels.size())};
+  };
+  for (const auto& c : cases) {
+    const auto name = c.at("input").get<std::string>();
+    BOOST_TEST_CONTEXT(name) {
+      gz::Augmentation t;  // the default window and resampling: the original's
+      t.angle = c.at("angle").get<double>();
+      t.scale = c.at("scale").get<double>();
+      t.crop_and_resize = c.at("crop_and_resize").get<bool>();
+      const auto source = gz::read_image(folder / name);
+      const auto expected = gz::read_image(folder / c.at("output").get<std::string>());
+      const auto [worst, mean] = differences(gz::Augmenter::apply(source, t), expected);
+      BOOST_TEST_MESSAGE(name << ": largest difference " << worst << ", mean " << mean);
+      BOOST_TEST(worst <= 2);
+      BOOST_TEST(mean < 0.25);
+      if (!t.crop_and_resize) continue;
+      for (const bool old_window : {true, false}) {
+        gz::Augmentation old = t;
+        if (old_window) old.window_last = 204;
+        if (!old_window) old.resampling = gz::Resampling::lanczos3;
+        const auto [old_worst, old_mean] = differences(gz::Augmenter::apply(source, old), expected);
+        BOOST_TEST_MESSAGE(name << (old_window ? ", window 50..204" : ", Lanczos-3")
+                                << ": largest difference " << old_worst << ", mean " << old_mean);
+        BOOST_TEST((old_worst > 2 || old_mean >= 0.25));
+      }
+    }
   }
 }

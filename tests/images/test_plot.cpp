@@ -4,18 +4,21 @@
 #include <galaxyzoo/core/error.hpp>
 #include <galaxyzoo/images/plot.hpp>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <limits>
+#include <string>
+
+#include "text_checks.hpp"
 
 namespace gz = galaxyzoo;
 
 namespace {
 
-std::size_t count(const std::string& text, const std::string& part) {
-  std::size_t n = 0;
-  for (auto pos = text.find(part); pos != std::string::npos; pos = text.find(part, pos + 1)) ++n;
-  return n;
-}
+using galaxyzoo::testing::count;
 
 }  // namespace
 
@@ -28,7 +31,7 @@ BOOST_AUTO_TEST_CASE(svg_has_titles_series_and_legend) {
   BOOST_TEST(svg.find(">epoch<") != std::string::npos);
   BOOST_TEST(svg.find(">cross-entropy<") != std::string::npos);
   BOOST_TEST(count(svg, "<polyline") == 2u);
-  BOOST_TEST(count(svg, "<circle") == 5u);  // the NaN point is skipped
+  BOOST_TEST(count(svg, "<circle") == 5u + 2u);  // the NaN point is skipped; 2 in the legend
   BOOST_TEST(svg.find(">train<") != std::string::npos);
   BOOST_TEST(svg.find(">val<") != std::string::npos);
   // Whole epochs get whole ticks only.
@@ -57,60 +60,73 @@ BOOST_AUTO_TEST_CASE(bad_input_is_rejected) {
   BOOST_CHECK_THROW(gz::render_svg("<svg this is not svg"), gz::Error);
 }
 
-BOOST_AUTO_TEST_CASE(heatmap_has_names_values_and_a_colour_bar) {
-  Eigen::MatrixXd m(2, 3);
-  m << 0.5, 0.25, 0.25,  //
-      std::numeric_limits<double>::quiet_NaN(), 0, 1;
-  gz::HeatmapOptions options;
-  options.colour_label = "fraction of true class";
-  gz::Heatmap map({"Confusion <normalised>", "predicted class", "true class"}, m,
-                  {"completely round smooth", "b"}, {"x", "cigar-shaped smooth", "z & w"}, options);
-  const std::string svg = map.svg(700, 600);
-  BOOST_TEST(svg.find("Confusion &lt;normalised&gt;") != std::string::npos);
-  BOOST_TEST(svg.find(">predicted class<") != std::string::npos);
-  BOOST_TEST(svg.find(">true class<") != std::string::npos);
-  BOOST_TEST(svg.find(">fraction of true class<") != std::string::npos);
-  // Long names are wrapped onto lines of their own.
-  BOOST_TEST(svg.find(">completely round<") != std::string::npos);
-  BOOST_TEST(svg.find(">cigar-shaped<") != std::string::npos);
-  BOOST_TEST(svg.find(">z &amp; w<") != std::string::npos);
-  // One value per cell, two decimals; the NaN cell is marked missing.
-  BOOST_TEST(count(svg, ">0.25<") == 2u);
-  BOOST_TEST(count(svg, ">0.50<") == 1u);
-  BOOST_TEST(count(svg, ">1.00<") == 1u);
-  BOOST_TEST(count(svg, ">n/a<") == 1u);
-  BOOST_TEST(count(svg, "<rect") == 6u + 2u);  // cells, background and colour bar
-  BOOST_TEST(svg.find("linearGradient") != std::string::npos);
-  // The largest value is the darkest blue and carries white text; 0 is near white.
-  BOOST_TEST(svg.find("fill='#08306b'") != std::string::npos);
-  const auto one = svg.find(">1.00<");
-  BOOST_TEST(svg.rfind("fill='white'", one) > svg.rfind("<text", one));
-  BOOST_TEST(svg.find("fill='#f7fbff'") != std::string::npos);
+// The x of the legend's frame in @p svg (the last rect with a grey stroke).
+static double legend_x(const std::string& svg) {
+  const auto rect = svg.rfind("<rect x='", svg.find("stroke='#bbb'"));
+  return std::stod(svg.substr(rect + 9));
 }
 
-BOOST_AUTO_TEST_CASE(heatmap_counts_and_rendering) {
-  Eigen::MatrixXd m(2, 2);
-  m << 12, 3, 0, 7;
-  gz::HeatmapOptions options;
-  options.decimals = 0;
-  gz::Heatmap map({"Counts", "predicted", "true"}, m, {"a", "b"}, {"a", "b"}, options);
-  const std::string svg = map.svg(500, 450);
-  BOOST_TEST(svg.find(">12<") != std::string::npos);
-  BOOST_TEST(svg.find(">3<") != std::string::npos);
-  BOOST_TEST(svg.find(">12.0") == std::string::npos);
-  const gz::Image img = map.render(500, 450);
-  BOOST_TEST(img.width == 500);
-  BOOST_TEST(img.height == 450);
-  BOOST_TEST(img.at(2, 2, 0) == 255);  // white background
-  int blue = 0;                        // the dark cell of 12 and the colour bar
-  for (std::size_t i = 0; i < img.pixels.size(); i += 3)
-    blue += img.pixels[i + 2] > 90 && img.pixels[i] < 40;
-  BOOST_TEST(blue > 2000);
+BOOST_AUTO_TEST_CASE(legend_goes_where_it_hides_no_data) {
+  // Data in the top right corner: the legend moves to the top left.
+  gz::LinePlot rising({"t", "x", "y"});
+  rising.add({"rising", {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}});
+  BOOST_TEST(legend_x(rising.svg(600, 400)) < 200);
+  // Falling data leave the top right free.
+  gz::LinePlot falling({"t", "x", "y"});
+  falling.add({"falling", {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {9, 8, 7, 6, 5, 4, 3, 2, 1, 0}});
+  BOOST_TEST(legend_x(falling.svg(600, 400)) > 300);
+  // Data in every corner: the y axis grows above the data to make room.
+  gz::LinePlot full({"t", "x", "y"});
+  full.add({"a", {0, 10}, {0, 10}});
+  full.add({"b", {0, 10}, {10, 0}});
+  full.add({"c", {0, 10}, {5, 5}});
+  const std::string svg = full.svg(600, 400);
+  BOOST_TEST(svg.find(">15</text>") != std::string::npos);  // a y tick above 10
 }
 
-BOOST_AUTO_TEST_CASE(heatmap_bad_shapes_are_rejected) {
-  Eigen::MatrixXd m = Eigen::MatrixXd::Zero(2, 2);
-  BOOST_CHECK_THROW(gz::Heatmap({"t", "x", "y"}, m, {"a"}, {"a", "b"}), gz::Error);
-  BOOST_CHECK_THROW(gz::Heatmap({"t", "x", "y"}, m, {"a", "b"}, {"a", "b", "c"}), gz::Error);
-  BOOST_CHECK_THROW(gz::Heatmap({"t", "x", "y"}, Eigen::MatrixXd(), {}, {}), gz::Error);
+BOOST_AUTO_TEST_CASE(markers_log_axes_categories_and_hidden_entries) {
+  gz::LinePlot plot({"t", "learning rate", "loss"});
+  gz::Series points{"trials", {1e-5, 3e-4, 1e-3}, {1, 2, 3}};
+  points.line = false;
+  points.marker = gz::Marker::cross;
+  points.colour = "#123456";
+  plot.add(points);
+  gz::Series quiet{"not listed", {1e-5, 1e-3}, {2, 2}};
+  quiet.in_legend = false;
+  quiet.marker = gz::Marker::none;
+  plot.add(quiet);
+  gz::Series ring{"best", {3e-4}, {2}};
+  ring.marker = gz::Marker::ring;
+  plot.add(ring);
+  plot.set_x_log();
+  const std::string svg = plot.svg(600, 400);
+  BOOST_TEST(count(svg, "<polyline") == 2u);         // no line for the crosses
+  BOOST_TEST(count(svg, "stroke='#123456'") == 4u);  // three crosses and the legend's
+  BOOST_TEST(svg.find(">not listed<") == std::string::npos);
+  BOOST_TEST(svg.find("fill='none' stroke='#009E73'") != std::string::npos);  // the ring
+  for (const char* tick : {">1e-05<", ">0.0001<", ">0.001<", ">2e-05<", ">0.0005<"})
+    BOOST_TEST(svg.find(tick) != std::string::npos, tick);
+
+  gz::LinePlot named({"t", "layer", "loss"});
+  named.add({"trials", {0, 1, 1}, {1, 2, 3}});
+  named.set_x_categories({"first & only", "21"});
+  const std::string cat = named.svg(600, 400);
+  BOOST_TEST(cat.find(">first &amp; only<") != std::string::npos);
+  BOOST_TEST(cat.find(">21<") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(plots_are_written_as_png_and_svg) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("galaxyzoo-test-plot-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  gz::LinePlot plot({"t", "x", "y"});
+  plot.add({"s", {0, 1}, {0, 1}});
+  gz::write_plots({plot, plot}, dir / "two.png", 300, 200);
+  BOOST_TEST(gz::read_image(dir / "two.png").width == 600);
+  std::ifstream svg(dir / "two.svg");
+  std::string first;
+  std::getline(svg, first);
+  BOOST_TEST(first.find("<svg") == 0u);
+  BOOST_TEST(first.find("width='600' height='200'") != std::string::npos);
+  std::filesystem::remove_all(dir);
 }

@@ -175,3 +175,49 @@ BOOST_AUTO_TEST_CASE(bad_options_and_folders_are_errors) {
   gz::testing::write_text(dir / "file", "x");
   BOOST_CHECK_THROW(gz::Preprocessor(small_crop()).run({}, dir / "file" / "out"), gz::IoError);
 }
+
+BOOST_AUTO_TEST_CASE(list_images_reports_bad_entries_and_refuses_an_empty_folder) {
+  // Issue 18: a link loop aborted preprocess_resize; a missing or empty input folder
+  // looked like success.
+  TempDir dir;
+  fs::create_directories(dir / "in");
+  gz::testing::write_tiny_jpeg(dir / "in" / "good.jpg");
+  fs::create_symlink("a.jpg", dir / "in" / "b.jpg");
+  fs::create_symlink("b.jpg", dir / "in" / "a.jpg");
+  fs::create_symlink("gone.jpg", dir / "in" / "dangling.jpg");
+  std::vector<gz::SkippedEntry> skipped;
+  const auto files = gz::list_images(dir / "in", "", &skipped);
+  BOOST_REQUIRE_EQUAL(files.size(), 1u);
+  BOOST_TEST(files[0] == dir / "in" / "good.jpg");
+  BOOST_REQUIRE_EQUAL(skipped.size(), 3u);
+  BOOST_TEST(skipped[2].path == dir / "in" / "dangling.jpg");
+  BOOST_TEST(skipped[2].reason == "a dangling symbolic link");
+  // Without a list for them, bad entries are an error naming the first.
+  BOOST_CHECK_EXCEPTION(gz::list_images(dir / "in"), gz::IoError,
+                        [&](const gz::IoError& e) { return e.path() == dir / "in" / "a.jpg"; });
+  fs::create_directories(dir / "empty");
+  gz::testing::write_text(dir / "empty" / "notes.txt", "x");
+  BOOST_CHECK_EXCEPTION(gz::list_images(dir / "empty"), gz::IoError, [&](const gz::IoError& e) {
+    return std::string(e.what()).find("no images") != std::string::npos;
+  });
+  BOOST_CHECK_EXCEPTION(gz::list_images(dir / "in", "train_", &skipped), gz::IoError,
+                        [&](const gz::IoError& e) {
+                          return std::string(e.what()).find("'train_'") != std::string::npos;
+                        });
+  BOOST_CHECK_EXCEPTION(gz::list_images(dir / "nonexistent"), gz::IoError,
+                        [&](const gz::IoError& e) {
+                          return std::string(e.what()).find("does not exist") != std::string::npos;
+                        });
+}
+
+BOOST_AUTO_TEST_CASE(outputs_are_jpeg_at_the_original_s_quality_75) {
+  TempDir dir;
+  const auto input = dir / "train_class_0_1.jpg";
+  gz::write_jpeg(coordinates(300, 300), input, 95);
+  const gz::Preprocessor pre;
+  BOOST_TEST(pre.options().jpeg_quality == 75);  // Pillow's default, which the original used
+  pre.process_file(input, dir / "out.jpg");
+  const auto expected = gz::encode_jpeg(pre.apply(gz::read_image(input)), 75);
+  BOOST_TEST(gz::testing::read_text(dir / "out.jpg") ==
+             std::string(expected.begin(), expected.end()));
+}

@@ -3,6 +3,7 @@
 
 #include <galaxyzoo/core/error.hpp>
 #include <galaxyzoo/model/classifier.hpp>
+#include <galaxyzoo/model/classifier_file.hpp>
 #include <galaxyzoo/model/image_loader.hpp>
 
 #include "kaggle_fixture.hpp"

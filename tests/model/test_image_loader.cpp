@@ -180,6 +180,19 @@ BOOST_FIXTURE_TEST_CASE(cache_stays_within_its_budget, Folder) {
   BOOST_TEST(same(first, epoch_of(loader, 0)));  // cached images give the same batches
 }
 
+BOOST_FIXTURE_TEST_CASE(the_cache_is_on_by_default_and_changes_no_batch, Folder) {
+  BOOST_TEST(gz::ImageLoaderOptions{}.cache_bytes == gz::default_image_cache_mb() << 20);
+  auto o = eight_pixels();
+  o.shuffle = o.train_transforms = true;
+  gz::ImageLoader cached(gz::list_labeled_images(dir.path(), {"train"}), o);
+  o.cache_bytes = 0;
+  gz::ImageLoader uncached(gz::list_labeled_images(dir.path(), {"train"}), o);
+  for (std::int64_t epoch = 0; epoch < 2; ++epoch)
+    BOOST_TEST(same(epoch_of(cached, epoch), epoch_of(uncached, epoch)));
+  BOOST_TEST(cached.cached_bytes() == 15u * 8 * 8 * 3);  // every image, decoded once
+  BOOST_TEST(uncached.cached_bytes() == 0u);
+}
+
 BOOST_FIXTURE_TEST_CASE(a_corrupt_image_is_reported_by_name, Folder) {
   gz::testing::write_text(dir / "train_class_2_9_proc.jpg", "broken");
   gz::ImageLoader loader(gz::list_labeled_images(dir.path(), {"train"}), eight_pixels());

@@ -141,6 +141,48 @@ BOOST_FIXTURE_TEST_CASE(a_run_stopped_mid_epoch_resumes_to_the_same_weights, Dat
   BOOST_TEST(same_weights(third.model(), reference.model()));
 }
 
+BOOST_FIXTURE_TEST_CASE(a_run_whose_epochs_ran_out_goes_on_when_given_more, Data) {
+  const auto train_images = gz::list_labeled_images(dir.path(), {"train"});
+  const auto val_images = gz::list_labeled_images(dir.path(), {"val"});
+  gz::ImageLoader train(train_images, loader_options(true));
+  gz::ImageLoader val(val_images, loader_options(false));
+  auto options = quick(3);
+  options.patience = 3;
+  options.checkpoint = dir / "three.ckpt";
+  gz::Trainer reference(small_model(1), options);
+  const auto full = reference.fit(train, &val);
+
+  // Two epochs, then the same checkpoint resumed with three: as the three-epoch run.
+  options.checkpoint = dir / "two.ckpt";
+  options.epochs = 2;
+  options.checkpoint_note = "two epochs";
+  gz::Trainer(small_model(1), options).fit(train, &val);
+  const auto two = gz::read_checkpoint_summary(options.checkpoint);
+  BOOST_TEST(two.note == "two epochs");
+  BOOST_TEST(two.history.size() == 2u);
+  BOOST_TEST(two.finished);
+  BOOST_TEST(!two.stopped_early);
+  BOOST_TEST(!two.stopped_by_callback);
+  options.epochs = 3;
+  gz::Trainer longer(small_model(42), options);
+  const auto rest = longer.fit(train, &val);
+  BOOST_TEST(rest.resumed);
+  BOOST_REQUIRE(rest.history.size() == 3u);
+  BOOST_TEST(rest.history[2].val_loss == full.history[2].val_loss);
+  BOOST_TEST(rest.best_epoch == full.best_epoch);
+  BOOST_TEST(same_weights(longer.model(), reference.model()));
+
+  // A run that should_stop ended (a pruned trial) stays ended.
+  options.checkpoint = dir / "pruned.ckpt";
+  options.epochs = 2;
+  auto pruned = options;
+  pruned.should_stop = [](const gz::EpochStats& e) { return e.epoch == 0; };
+  gz::Trainer(small_model(1), pruned).fit(train, &val);
+  BOOST_TEST(gz::read_checkpoint_summary(options.checkpoint).stopped_by_callback);
+  options.epochs = 3;
+  BOOST_TEST(gz::Trainer(small_model(1), options).fit(train, &val).history.size() == 1u);
+}
+
 BOOST_FIXTURE_TEST_CASE(damaged_checkpoint_falls_back_to_the_previous_one, Data) {
   const auto train_images = gz::list_labeled_images(dir.path(), {"train"});
   const auto val_images = gz::list_labeled_images(dir.path(), {"val"});

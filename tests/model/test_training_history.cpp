@@ -1,6 +1,7 @@
 #define BOOST_TEST_MODULE training_history
 #include <boost/test/unit_test.hpp>
 
+#include <galaxyzoo/core/event_log.hpp>
 #include <galaxyzoo/model/training_history.hpp>
 
 #include <cmath>
@@ -52,4 +53,31 @@ BOOST_AUTO_TEST_CASE(the_epoch_line_counts_from_one) {
   gz::EpochStats no_val = e;
   no_val.val_loss = no_val.val_accuracy = std::numeric_limits<double>::quiet_NaN();
   BOOST_TEST(gz::format_epoch_line(no_val, 10).find("val loss nan acc nan") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(history_files_are_written_together) {
+  TempDir dir;
+  gz::write_training_history(two_epochs(), dir / "h.csv", dir / "h.png");
+  BOOST_TEST(gz::testing::read_text(dir / "h.csv").find("\n2,1.2,") != std::string::npos);
+  BOOST_TEST(gz::testing::read_text(dir / "h.png").rfind("\x89PNG", 0) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(the_epoch_event_counts_from_one) {
+  std::vector<gz::Event> events;
+  gz::emit_epoch_event(two_epochs()[0], 5);  // no sink: nothing
+  gz::set_event_sink([&](const gz::Event& e) { events.push_back(e); });
+  gz::emit_epoch_event(two_epochs()[1], 5);
+  gz::set_event_sink({});
+  BOOST_TEST_REQUIRE(events.size() == 1u);
+  BOOST_TEST(events[0].type == "epoch");
+  const auto& n = events[0].numbers;
+  BOOST_TEST_REQUIRE(n.size() == 8u);
+  BOOST_TEST(n[0].first == "epoch");
+  BOOST_TEST(n[0].second == 2.0);
+  BOOST_TEST(n[1].first == "epochs");
+  BOOST_TEST(n[1].second == 5.0);
+  BOOST_TEST(n[3].first == "train_accuracy");
+  BOOST_TEST(n[3].second == 0.5);
+  BOOST_TEST(n[7].first == "images_per_second");
+  BOOST_TEST(n[7].second == 34.0);
 }

@@ -101,11 +101,19 @@ BOOST_AUTO_TEST_CASE(the_data_steps_inputs) {
                       {"stratified", "yes"},
                       {"max_img", ""}};
   BOOST_TEST(step_named(steps, "create_dataset").inputs.values() == create);
-  const Values preprocess{{"crop_size", "256"}, {"quality", "90"}};
+  const Values preprocess{{"crop_size", "256"}, {"quality", "75"}};
   BOOST_TEST(step_named(steps, "preprocess").inputs.values() == preprocess);
-  const Values class_2{{"num", "7000"}, {"seed", "10"}};
+  const Values class_2{{"num", "7000"},
+                       {"seed", "10"},
+                       {"quality", "95"},
+                       {"window", "50,205"},
+                       {"resampling", "area"}};
   BOOST_TEST(step_named(steps, "augment_class_2").inputs.values() == class_2);
-  const Values class_3{{"num", "4000"}, {"seed", "10"}};
+  const Values class_3{{"num", "4000"},
+                       {"seed", "10"},
+                       {"quality", "95"},
+                       {"window", "50,205"},
+                       {"resampling", "area"}};
   BOOST_TEST(step_named(steps, "augment_class_3").inputs.values() == class_3);
   const Values evaluation{{"tta", "no"}, {"batch_size", "32"}};
   BOOST_TEST(step_named(steps, "eval_model").inputs.values() == evaluation);
@@ -119,8 +127,19 @@ BOOST_AUTO_TEST_CASE(options_reach_the_data_steps_inputs) {
   o.num_class_3 = 0;
   o.tta = true;
   o.split_rng = gz::SplitRng::numpy;
+  o.preprocess_quality = 90;
+  o.augment_quality = 80;
+  o.augment_window_last = 204;
+  o.augment_resampling = gz::Resampling::lanczos3;
+  o.refit = true;
   const auto context = gz::galaxy_step_context(o, kCpu);
   const auto steps = gz::galaxy_workflow_steps(context);
+  BOOST_TEST(step_named(steps, "preprocess").inputs.values().at("quality") == "90");
+  const auto& augment = step_named(steps, "augment_class_2").inputs.values();
+  BOOST_TEST(augment.at("quality") == "80");
+  BOOST_TEST(augment.at("window") == "50,204");
+  BOOST_TEST(augment.at("resampling") == "lanczos3");
+  BOOST_TEST(step_named(steps, "train_model").inputs.values().at("refit") == "yes");
   const auto& create = step_named(steps, "create_dataset").inputs.values();
   BOOST_TEST(create.at("max_img") == "5,4,3,2,1");
   BOOST_TEST(create.at("stratified") == "no");

@@ -104,3 +104,19 @@ BOOST_AUTO_TEST_CASE(missing_details_leave_defaults) {
   BOOST_TEST(summary.text.find("(trial -1, val loss 0.0000)") != std::string::npos);
   BOOST_TEST(json::parse(summary.json)["preprocess"] == json::object());
 }
+
+BOOST_AUTO_TEST_CASE(the_time_saved_by_continuing_the_best_trial_is_shown) {
+  auto steps = finished_steps();
+  steps[3].details =
+      R"({"reused_from": "checkpoint_vgg16_trial1.pt", "reused_epochs": 3, "reused_seconds": 75.0})";
+  const auto summary = gz::summarise_galaxy_workflow(steps, context());
+  BOOST_TEST(json::parse(summary.json)["time_saved_seconds"] == 75.0);
+  BOOST_TEST(summary.text.find("\nSaved: 1m15s (the final training continued "
+                               "checkpoint_vgg16_trial1.pt after its 3 epochs instead of "
+                               "repeating them)\n") != std::string::npos,
+             summary.text);
+  // Without a take-over nothing is said, and the JSON says 0.
+  const auto none = gz::summarise_galaxy_workflow(finished_steps(), context());
+  BOOST_TEST(json::parse(none.json)["time_saved_seconds"] == 0.0);
+  BOOST_TEST(none.text.find("Saved:") == std::string::npos);
+}

@@ -69,6 +69,7 @@ struct DatasetStats {
   std::size_t missing_image = 0;       ///< labeled, but no image file
   std::vector<std::size_t> available;  ///< per class: labeled with an image
   std::vector<std::size_t> selected;   ///< per class: kept after the caps
+  std::vector<std::string> warnings;   ///< the vote table's (VoteTable::warnings)
 };
 
 /// Labeled galaxies selected from a Galaxy Zoo vote table.

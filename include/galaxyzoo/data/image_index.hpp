@@ -19,9 +19,11 @@ namespace galaxyzoo {
 /// GalaxyID -> image path, for the images that exist.
 class ImageIndex {
  public:
-  /// Indexes every `<integer>.jpg`, `.jpeg` or `.png` file directly inside @p folder;
-  /// other files are ignored.
-  /// @throws IoError if @p folder does not exist or is not a readable folder.
+  /// Indexes every `<integer>.jpg`, `.jpeg` or `.png` file directly inside @p folder
+  /// (list_folder()); other files and folders are ignored.
+  /// @throws IoError if @p folder does not exist or is not a readable folder, or naming
+  ///         an image entry that cannot be read (a symbolic-link loop, a dangling link,
+  ///         no read permission): leaving a galaxy out would change the dataset.
   static ImageIndex scan(const std::filesystem::path& folder);
 
   /// Reads @p list_file, one image name per line (`100008.jpg`, or a path ending in it),

@@ -86,7 +86,9 @@ EvaluationReport make_report(std::vector<Prediction> predictions,
 
 /// Writes @p report into @p folder (created if needed), each file atomically:
 /// `exp_results.csv` (one row: accuracy, macro precision, recall and F1, the confusion
-/// matrix), `metrics.json`, `predictions.csv` (`file,GalaxyID,true,predicted,p0,...`),
+/// matrix), `metrics.json`, `predictions.csv` (`file,GalaxyID,true,predicted,true_class,
+/// predicted_class,p_NAME...`: the labels, the class names, then one probability column
+/// per class named `p_` + its name, e.g. `p_completely round smooth`),
 /// `final_confusion_matrix_norm.png` and `final_confusion_matrix.png`.
 /// @throws IoError if a file cannot be written; Error if a plot cannot be rendered.
 void write_report(const EvaluationReport& report, const std::filesystem::path& folder);

@@ -30,7 +30,10 @@
 ///    rethrows. A stop request (request_stop(), SIGTERM) hands the running trial back too
 ///    (the objective should throw TrialInterrupted); the next run re-runs it first.
 ///  - After every trial, output_dir receives, atomically, `best_NAME_params.txt` (readable by
-///    read_hyperparameters()), `best_NAME_trial.json` and `NAME_trials.csv`.
+///    read_hyperparameters()), `best_NAME_trial.json`, `NAME_trials.csv` (the columns of
+///    Optuna's `trials_dataframe()`), `NAME.optuna.log` (the study as Optuna's journal, for
+///    `optuna.load_study` and optuna-dashboard; optuna_export.hpp) and the trial plots
+///    `NAME_{history,intermediate,params}.{png,svg}` (trial_plots.hpp).
 
 #include <atomic>
 #include <cstdint>
@@ -152,9 +155,11 @@ struct HpoResult {
 /// The complete trial with the lowest value (the lowest number among equals), if any.
 std::optional<TrialRecord> best_trial(const std::vector<TrialRecord>& records);
 
-/// Writes `best_NAME_params.txt`, `best_NAME_trial.json` (when a trial is complete)
-/// and `NAME_trials.csv` into @p folder, each atomically; see the file comment.
-/// @p space orders the parameter columns. @throws IoError if a file cannot be written.
+/// Writes `best_NAME_params.txt`, `best_NAME_trial.json` (when a trial is complete),
+/// `NAME_trials.csv` (trials_dataframe_csv()), `NAME.optuna.log` (export_optuna_journal())
+/// and the trial plots (write_trial_plots()) into @p folder, each atomically; see the file
+/// comment. `vgg16_hpo --export_optuna` calls it for an existing study.
+/// @throws IoError if a file cannot be written; Error if a plot cannot be rendered.
 void write_hpo_summary(const std::vector<TrialRecord>& records, const SearchSpace& space,
                        const std::string& study_name, const std::filesystem::path& folder,
                        const std::string& name);

@@ -87,7 +87,9 @@ class StudyStorage {
   ///         storage is then unchanged.
   virtual void open_study(const StudyConfig& config) = 0;
 
-  /// The stored study (after open_study()). @throws Error if there is none.
+  /// The stored study: the one open_study() opened, or, before any open_study(), the one
+  /// the storage holds (read only, to export an existing study).
+  /// @throws Error if there is none, or it has another schema version.
   virtual StudyConfig study() = 0;
 
   /// Atomically takes over a stale running trial or creates a new one with parameters

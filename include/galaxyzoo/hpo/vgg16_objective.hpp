@@ -25,6 +25,8 @@
 ///  - a trial stopped by a stop request throws TrialInterrupted and keeps its checkpoint,
 ///    which its next attempt continues from; a first attempt deletes a leftover checkpoint.
 
+#include <cstdint>
+#include <filesystem>
 #include <string>
 
 #include "galaxyzoo/hpo/hpo_search.hpp"
@@ -46,14 +48,19 @@ struct Vgg16ObjectiveOptions {
 };
 
 /// The hyper-parameters of a trial: layer, lr_body and lr_head from @p params, the
-/// defaults for those missing. @throws Error for any other parameter name, or a layer
-/// that is not an integer.
+/// defaults for those missing, each checked by set_hyperparameter().
+/// @throws Error for any other parameter name, or a value set_hyperparameter() refuses.
 HyperParameters vgg16_hyperparameters(const Assignment& params);
+
+/// The checkpoint file of trial @p trial in @p output_dir: `checkpoint_vgg16_trialN.pt`.
+std::filesystem::path vgg16_trial_checkpoint(const std::filesystem::path& output_dir,
+                                             std::int64_t trial);
 
 /// Trains VGG16 for a trial; see the file comment.
 class Vgg16Objective {
  public:
-  /// @throws Error if @p space has parameters other than layer, lr_body and lr_head.
+  /// @throws Error if @p space has parameters other than layer, lr_body and lr_head, or
+  ///         lacks one of them (the best trial's parameter file must hold all three).
   Vgg16Objective(Vgg16ObjectiveOptions options, const SearchSpace& space);
 
   /// Runs trial @p trial and returns its value.

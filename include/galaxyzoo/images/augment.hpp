@@ -20,9 +20,13 @@
 /// @endcode
 ///
 /// What a user must know:
-///  - the default recipes: with probability 0.51 rotate by 130 degrees about the centre with
-///    scale 0.80, cut rows and columns 50..205 (of 256) and resize back to 256 x 256; else
-///    rotate by 70 degrees with scale 1.15; pixels from outside the source are black;
+///  - the default recipes are the original's: with probability 0.51 rotate by 130 degrees
+///    about the centre with scale 0.80, cut rows and columns 50 to 205 inclusive (156 of
+///    256 pixels) and resize back to 256 x 256 by pixel-area averaging (OpenCV's
+///    INTER_AREA); else rotate by 70 degrees with scale 1.15; pixels from outside the
+///    source are black; files are JPEG at quality 95 (OpenCV's default). The window, the
+///    resampling and the quality are options (galaxyzoo's earlier 50..204, Lanczos-3 and 90 are one
+///    setting away);
 ///  - options add any-angle rotation, flips, zoom and shifts (all off by default);
 ///  - run() cycles through its inputs and numbers new files from 4000; output i depends only
 ///    on the seed and i, so runs are reproducible, parallel and resumable.
@@ -36,11 +40,12 @@
 
 #include "galaxyzoo/core/random.hpp"
 #include "galaxyzoo/images/image.hpp"
+#include "galaxyzoo/images/resample.hpp"
 
 namespace galaxyzoo {
 
 /// One drawn transform: flips, then rotation and scaling about the centre with a shift,
-/// then (recipe A) the central crop resized back to full size.
+/// then (recipe A) the central window resized back to full size.
 struct Augmentation {
   double angle = 0;              ///< degrees, counter-clockwise as seen on the image
   double scale = 1;              ///< > 1 enlarges
@@ -48,7 +53,12 @@ struct Augmentation {
   double shift_y = 0;            ///< fraction of the height, down
   bool flip_horizontal = false;  ///< mirror left-right first
   bool flip_vertical = false;    ///< mirror top-bottom first
-  bool crop_and_resize = false;  ///< cut the 50..205 window (of 256) and resize back
+  bool crop_and_resize = false;  ///< cut the window and resize it back to full size
+  /// First row and column of the window, in pixels of a 256-pixel image (scaled to the
+  /// image's size, rounded to the nearest pixel).
+  int window_first = 50;
+  int window_last = 205;  ///< last row and column of the window (inclusive), likewise
+  Resampling resampling = Resampling::area;  ///< how the window is brought back to full size
 };
 
 /// How transforms are drawn and files written.
@@ -61,10 +71,16 @@ struct AugmenterOptions {
   bool flips = false;      ///< flip left-right and top-bottom, each with probability 0.5
   double max_zoom = 0;     ///< multiply the scale by 1 + uniform(-max_zoom, max_zoom)
   double max_shift = 0;    ///< shift by uniform(-max_shift, max_shift) of the image size
+  // Recipe A's window and resampling (the original's by default).
+  int window_first = Augmentation{}.window_first;  ///< first row and column, of 256 (0-255)
+  /// Last row and column, inclusive (205: 156 pixels; 204: galaxyzoo's earlier 155).
+  int window_last = Augmentation{}.window_last;
+  /// area (OpenCV's INTER_AREA) or lanczos3.
+  Resampling resampling = Augmentation{}.resampling;
   // Offline runs.
   std::uint64_t seed = 10;  ///< output i is drawn from a generator seeded by (seed, i)
   int first_number = 4000;  ///< number of the first new file
-  int jpeg_quality = 90;    ///< of the written files
+  int jpeg_quality = 95;    ///< of the written files (95: OpenCV's default, the original's)
   bool proc_suffix = true;  ///< name files `<prefix>_<n>_proc.jpg`; else `<prefix>_<n>.jpg`
   int num_workers = 1;      ///< threads; 0: one per hardware thread
   /// Called after each file with (done, total): files written so far and all files to
@@ -84,13 +100,15 @@ struct AugmentReport {
 class Augmenter {
  public:
   /// @throws Error for a probability outside [0, 1], negative zoom or shift, a quality
-  ///         outside 1-100 or a negative first_number.
+  ///         outside 1-100, a negative first_number or a window that is not
+  ///         0 <= window_first <= window_last <= 255.
   explicit Augmenter(AugmenterOptions options = {});
 
   /// Draws one transform from @p rng.
   Augmentation draw(Rng& rng) const;
   /// Applies @p t to @p image: bilinear interpolation, black outside the source; the
-  /// result has the size of the input. @throws Error for an empty image.
+  /// result has the size of the input. @throws Error for an empty image or a window
+  /// that is empty at this image's size.
   static Image apply(const Image& image, const Augmentation& t);
   /// draw() then apply().
   Image augment(const Image& image, Rng& rng) const { return apply(image, draw(rng)); }
@@ -121,8 +139,9 @@ std::size_t remove_augmented(const std::filesystem::path& folder, const std::str
 
 /// The preprocessed training images of one class in @p folder
 /// (`train_<class_str>_<n>_proc.jpg`, e.g. class_str "class_3"), without earlier
-/// augmentation outputs (numbers >= @p first_number), sorted by number.
-/// @throws IoError if the folder cannot be listed.
+/// augmentation outputs (numbers >= @p first_number), sorted by number (list_folder()).
+/// @throws IoError if the folder is missing or cannot be listed, or naming such a file
+///         that cannot be read (a symbolic-link loop, a dangling link, no read permission).
 std::vector<std::filesystem::path> augmentation_inputs(const std::filesystem::path& folder,
                                                        const std::string& class_str,
                                                        int first_number = 4000);

@@ -1,29 +1,26 @@
 #pragma once
 /// @file
-/// Line plots and heatmaps rendered by the library: SVG text, turned into PNG through
-/// libvips. Enough plotting for the workflow's figures (loss curves, confusion matrices).
+/// Line and scatter plots rendered by the library: SVG text, turned into PNG through
+/// libvips. Enough plotting for the workflow's figures (loss curves, the search's trials);
+/// heatmaps are in heatmap.hpp.
 ///
 /// @code
 /// galaxyzoo::LinePlot loss({"Loss", "epoch", "cross-entropy"});
-/// loss.add({"train", {0, 1, 2}, {1.2, 0.9, 0.7}});
-/// loss.add({"val", {0, 1, 2}, {1.3, 1.0, 0.95}});
-/// galaxyzoo::write_png(galaxyzoo::render_panels({loss}), "loss.png");
-///
-/// Eigen::MatrixXd cm(2, 2);
-/// cm << 0.9, 0.1, 0.25, 0.75;
-/// galaxyzoo::Heatmap map({"Confusion matrix", "predicted", "true"}, cm,
-///                        {"round", "spiral"}, {"round", "spiral"});
-/// galaxyzoo::write_png(map.render(), "confusion.png");
+/// loss.add({"train", {1, 2, 3}, {1.2, 0.9, 0.7}});
+/// loss.add({"val", {1, 2, 3}, {1.3, 1.0, 0.95}});
+/// galaxyzoo::Series best{"best epoch", {3}, {0.95}};
+/// best.line = false;
+/// best.marker = galaxyzoo::Marker::ring;
+/// loss.add(best);
+/// galaxyzoo::write_plots({loss}, "loss.png");  // loss.png and loss.svg
 /// @endcode
 ///
-/// A LinePlot has titled axes with "nice" ticks and grid lines, one polyline with markers
-/// per series, and a legend; several plots can share one image as panels. A Heatmap
-/// colours the cells of a matrix on a white-to-blue scale, writes each cell's value in it,
-/// names the rows and columns and adds a colour bar.
+/// A LinePlot has titled axes with "nice" ticks and grid lines (linear, logarithmic or
+/// named categories on x), one polyline and/or markers per series, and a legend in the
+/// corner of the plot area that hides the fewest points (with room made above the data
+/// when every corner would hide some); several plots can share one image as panels.
 
-#include <Eigen/Core>
-
-#include <limits>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -31,11 +28,26 @@
 
 namespace galaxyzoo {
 
+/// The shape drawn at each point of a series.
+enum class Marker {
+  circle,   ///< a filled disc
+  cross,    ///< an x
+  diamond,  ///< a filled diamond
+  ring,     ///< a large hollow circle, to single out a point drawn by another series
+  none,     ///< no marker (the line only)
+};
+
 /// One line of a plot.
 struct Series {
-  std::string label;      ///< legend entry
-  std::vector<double> x;  ///< abscissae
-  std::vector<double> y;  ///< ordinates (NaN points are skipped)
+  std::string label;               ///< legend entry
+  std::vector<double> x;           ///< abscissae
+  std::vector<double> y;           ///< ordinates (NaN points are skipped)
+  bool line = true;                ///< join the points with a line (false: markers only)
+  Marker marker = Marker::circle;  ///< the shape at each point
+  std::string colour{};            ///< "#rrggbb"; empty: the palette's next colour
+  bool in_legend = true;           ///< false: drawn but not listed in the legend
+  double size = 3.5;               ///< marker radius in pixels
+  double opacity = 1;              ///< of the line and markers, in (0, 1]
 };
 
 /// Titles of a plot.
@@ -52,49 +64,32 @@ class LinePlot {
   explicit LinePlot(PlotLabels labels);
   /// Adds a series. @throws Error if x and y differ in length.
   void add(Series series);
+  /// A logarithmic x axis (ticks at 1, 2 and 5 x 10^k); points with x <= 0 are skipped.
+  void set_x_log(bool log = true) { x_log_ = log; }
+  /// Named categories on x: the series' x values are indices into @p names (0, 1, ...).
+  void set_x_categories(std::vector<std::string> names) { x_categories_ = std::move(names); }
   /// The plot as an SVG group of @p width x @p height pixels.
   std::string svg(int width, int height) const;
 
  private:
   PlotLabels labels_;
   std::vector<Series> series_;
+  bool x_log_ = false;
+  std::vector<std::string> x_categories_;
 };
+
+/// @p plots side by side, each @p width x @p height pixels, on white, as an SVG document.
+/// @throws Error if there are no plots.
+std::string panels_svg(const std::vector<LinePlot>& plots, int width = 640, int height = 440);
 
 /// Renders @p plots side by side, each @p width x @p height pixels, on white.
 /// @throws Error if libvips cannot render the SVG.
 Image render_panels(const std::vector<LinePlot>& plots, int width = 640, int height = 440);
 
-/// How a Heatmap shows its values.
-struct HeatmapOptions {
-  int decimals = 2;  ///< digits after the decimal point in the cells (0: whole numbers)
-  /// Value drawn white; NaN (the default): 0, or the smallest value if that is below 0.
-  double min = std::numeric_limits<double>::quiet_NaN();
-  /// Value drawn darkest blue; NaN (the default): the largest value.
-  double max = std::numeric_limits<double>::quiet_NaN();
-  std::string colour_label;          ///< beside the colour bar (default: none)
-  std::string missing_text = "n/a";  ///< written in NaN cells, which are drawn grey
-};
-
-/// A matrix drawn as coloured cells with their values, row and column names and a colour bar.
-class Heatmap {
- public:
-  /// A heatmap of @p values; labels.x_label names the columns, labels.y_label the rows.
-  /// Lines of the title after the first (separated by '\n') are drawn smaller, as a
-  /// subtitle. Names are wrapped at spaces and at '\n'. NaN values are drawn as missing.
-  /// @throws Error if the matrix is empty or the numbers of names differ from its shape.
-  Heatmap(PlotLabels labels, Eigen::MatrixXd values, std::vector<std::string> row_names,
-          std::vector<std::string> column_names, HeatmapOptions options = {});
-  /// The heatmap as an SVG group of @p width x @p height pixels.
-  std::string svg(int width, int height) const;
-  /// The heatmap rendered on white. @throws Error if libvips cannot render the SVG.
-  Image render(int width = 780, int height = 680) const;
-
- private:
-  PlotLabels labels_;
-  Eigen::MatrixXd values_;
-  std::vector<std::string> row_names_;
-  std::vector<std::string> column_names_;
-  HeatmapOptions options_;
-};
+/// Writes @p plots (as render_panels() draws them) to @p png, and as SVG to the same path
+/// with the extension ".svg" (for papers), each atomically.
+/// @throws Error as render_panels(); IoError if a file cannot be written.
+void write_plots(const std::vector<LinePlot>& plots, const std::filesystem::path& png,
+                 int width = 640, int height = 440);
 
 }  // namespace galaxyzoo

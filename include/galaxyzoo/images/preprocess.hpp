@@ -28,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "galaxyzoo/core/folder_listing.hpp"
 #include "galaxyzoo/images/image.hpp"
 
 namespace galaxyzoo {
@@ -56,7 +57,8 @@ struct PreprocessOptions {
   int output_size = 256;        ///< side after scaling (resize, crop_then_resize)
   int expected_input_size = 0;  ///< > 0: inputs of another size are errors (Kaggle: 424)
   bool proc_suffix = true;      ///< name outputs `<stem>_proc.jpg`; else `<stem>.jpg`
-  int jpeg_quality = 90;        ///< quality of the output JPEGs
+  /// Quality of the output JPEGs; 75 is the original's (Pillow's default; 4:2:0 chroma).
+  int jpeg_quality = 75;
   int num_workers = 1;          ///< threads; 0: one per hardware thread
   Shard shard;                  ///< the part of the list to process
   bool skip_up_to_date = true;  ///< skip outputs newer than their input, made with the same options
@@ -117,9 +119,13 @@ class Preprocessor {
 };
 
 /// The image files (.jpg, .jpeg, .png, .tif, .tiff, .fits, .fit, any case) directly in
-/// @p folder whose names start with @p prefix, sorted by name.
-/// @throws IoError if the folder cannot be listed.
+/// @p folder whose names start with @p prefix, sorted by name (list_folder()). An image
+/// entry that cannot be read (a symbolic-link loop, a dangling link, no read permission)
+/// is appended to @p skipped and left out; without @p skipped it is an error.
+/// @throws IoError if the folder is missing or cannot be listed, if it holds no such
+///         image (nor a skipped one), or for a bad entry when @p skipped is null.
 std::vector<std::filesystem::path> list_images(const std::filesystem::path& folder,
-                                               std::string_view prefix = "");
+                                               std::string_view prefix = "",
+                                               std::vector<SkippedEntry>* skipped = nullptr);
 
 }  // namespace galaxyzoo

@@ -1,17 +1,21 @@
 #pragma once
 /// @file
 /// The hyper-parameters the search tunes and training uses: where VGG16's frozen part ends
-/// and the two learning rates. This is the one place their defaults live:
-/// VGG16ClassifierOptions::freeze_before and TrainerOptions' learning rates take theirs
-/// from here. No Torch.
+/// and the two learning rates. This is the one place their defaults, their checks and the
+/// reading of parameter files live: VGG16ClassifierOptions::freeze_before and
+/// TrainerOptions' learning rates take their defaults from here, and the search's trials
+/// (vgg16_hyperparameters()) and parameter files (read_hyperparameters()) go through
+/// set_hyperparameter(). No Torch.
 ///
 /// @code
 /// galaxyzoo::HyperParameters hp = galaxyzoo::read_hyperparameters("best_vgg16_hpo_params.txt");
 /// options.params = hp;  // TrainingRunOptions: model freezing and the trainer's learning rates
 /// @endcode
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
+#include <string_view>
 
 namespace galaxyzoo {
 
@@ -24,12 +28,37 @@ struct HyperParameters {
   double lr_head = 1e-4;  ///< learning rate of the head
 };
 
-/// Reads hyper-parameters from a text file of `key: value` (or `key = value`) lines, or
-/// a JSON object (or one with a "params" object), with the keys layer, lr_body and
-/// lr_head; other keys (trial number, value) are ignored, missing ones keep their
-/// defaults. The search writes such files (best_NAME_params.txt, best_NAME_trial.json).
-/// @throws IoError if the file cannot be read; InputError naming the line and key for a
-///         value that is not a number (or a layer that is not an integer).
+/// Number of children of VGG16's `features`: the largest valid HyperParameters::layer
+/// (everything frozen).
+inline constexpr std::int64_t kVgg16FeatureChildren = 31;
+
+/// The names of the hyper-parameters: layer, lr_body and lr_head.
+const std::array<std::string_view, 3>& hyperparameter_names();
+
+/// Whether @p name is one of hyperparameter_names().
+bool is_hyperparameter(std::string_view name);
+
+/// Sets hyper-parameter @p name of @p hp to @p value, checked: layer must be an integer
+/// in [0, kVgg16FeatureChildren], a learning rate a finite number above 0.
+/// @throws Error saying what is wrong (the caller adds where the value came from) for an
+///         unknown name or a value out of range.
+void set_hyperparameter(HyperParameters& hp, std::string_view name, double value);
+
+/// Reads the hyper-parameters from a parameter file, in any of three forms:
+///  - `key: value` (or `key = value`) lines, as the search writes best_NAME_params.txt:
+///    layer, lr_body and lr_head, and the search's `trial` and `value`; blank lines and
+///    lines starting with '#' are skipped;
+///  - a JSON object, flat or with a "params" object (best_NAME_trial.json, whose other
+///    members are not read);
+///  - the original's best_vgg16_hpo_params.txt, a Python dict printed as text
+///    (`{'trial_id': 3, 'value': 0.71, 'params': {'lr_body': 1e-07, 'lr_head': 0.0001,
+///    'layer': '21'}}`), read as the JSON form.
+///
+/// All three of layer, lr_body and lr_head must be there, once each; a value is a number
+/// (or a quoted number) that parses whole and passes set_hyperparameter().
+/// @throws IoError if the file cannot be read; InputError naming the file, the line where
+///         there is one and the key for an empty or malformed file, an unknown key, a
+///         missing or repeated key, or a bad value.
 HyperParameters read_hyperparameters(const std::filesystem::path& file);
 
 }  // namespace galaxyzoo

@@ -25,7 +25,8 @@
 ///  - every random choice comes from a generator seeded by (seed, epoch, image), so an
 ///    epoch's batches are the same whatever the number of threads, and a run resumed in the
 ///    middle of an epoch sees the same batches;
-///  - an optional cache keeps decoded images in memory within cache_bytes.
+///  - a cache keeps decoded images in memory within cache_bytes (by default an eighth of
+///    physical memory), so that a data set that fits is decoded only once.
 
 #include <torch/types.h>
 
@@ -37,6 +38,8 @@
 #include <string>
 #include <vector>
 
+#include "galaxyzoo/core/memory.hpp"
+
 namespace galaxyzoo {
 
 /// One image file and its class.
@@ -46,8 +49,10 @@ struct LabeledImage {
 };
 
 /// The `{split}_class_{label}_{counter}[_proc].jpg` files of the given splits ("train",
-/// "val", "test") in @p folder, sorted by name.
-/// @throws IoError if the folder cannot be listed; Error for an unknown split name.
+/// "val", "test") in @p folder, sorted by name (list_folder()).
+/// @throws IoError if the folder is missing or cannot be listed, or naming such a file
+///         that cannot be read (a symbolic-link loop, a dangling link, no read
+///         permission); Error for an unknown split name.
 std::vector<LabeledImage> list_labeled_images(const std::filesystem::path& folder,
                                               const std::vector<std::string>& splits);
 
@@ -70,8 +75,12 @@ struct ImageLoaderOptions {
   std::uint64_t seed = 123;          ///< order and transforms follow from it and the epoch
   int num_workers = 2;               ///< decoding threads (0: one per hardware thread)
   std::size_t prefetch_batches = 4;  ///< batches prepared ahead of the one in use
-  std::size_t cache_bytes = 0;       ///< keep decoded images up to this many bytes (0: no cache)
-  bool pin_memory = false;           ///< page-locked batches, for fast non-blocking copies to CUDA
+  /// Keep decoded images (at image_size, before transforms) in memory up to this many
+  /// bytes: the first ones decoded that fit, so batches are the same with or without the
+  /// cache. Default default_image_cache_mb() MiB (memory.hpp: an eighth of physical
+  /// memory); 0: no cache, decode every image every epoch.
+  std::size_t cache_bytes = default_image_cache_mb() << 20;
+  bool pin_memory = false;  ///< page-locked batches, for fast non-blocking copies to CUDA
   /// Data-parallel training: this process's rank among world_size processes (default 0
   /// of 1: all images). Every rank computes the same order of the whole epoch and takes
   /// every world_size-th image of it starting at its rank, so the shards are disjoint

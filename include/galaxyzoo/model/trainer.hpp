@@ -23,6 +23,9 @@
 ///    finishes; a killed run resumes from it (from the previous version if the checkpoint is
 ///    damaged), and on the CPU with a fixed seed ends with the same weights as an
 ///    uninterrupted run;
+///  - a checkpoint of a run that ended only because its epochs ran out (not early-stopped,
+///    not stopped by should_stop) continues when resumed with more epochs, exactly as a
+///    run given that many epochs from the start would have gone on;
 ///  - a stop request (request_stop(), SIGTERM through install_stop_handler()) checkpoints in
 ///    the middle of the epoch and returns with interrupted set;
 ///  - pass the validation split as @p val, never the test split: it decides when to stop
@@ -66,7 +69,15 @@ struct TrainerOptions {
   /// a damaged checkpoint replaced by its previous copy. Empty: not called.
   std::function<void(const std::string&)> on_notice;
   /// Called after each training batch with (batch, batches per epoch, images/s so far).
+  /// Progress lines need no callback: on rank 0 every epoch runs a ProgressMeter
+  /// (progress.hpp) of its batches inside a ProgressStage "epoch", printing to
+  /// progress_output() (nowhere unless the program set it).
   std::function<void(std::size_t, std::size_t, double)> on_batch;
+  /// Called on rank 0 after each epoch (after should_stop and the epoch's checkpoint, so a
+  /// full disk here loses no training) with every finished epoch so far, resumed ones included;
+  /// run_training() rewrites the history CSV and the curves with it. Empty (the default): not
+  /// called. Each epoch is also emitted as an "epoch" event (event_log.hpp) on rank 0.
+  std::function<void(const std::vector<EpochStats>&)> on_history;
   /// Called after each epoch (after on_epoch); returning true ends training there, as
   /// early stopping does: the model keeps the best weights so far and
   /// TrainingResult::stopped_by_callback is set. The hyper-parameter search prunes
@@ -88,6 +99,9 @@ struct TrainerOptions {
   /// do not update, their running statistics (default false). With it and no dropout,
   /// data-parallel training equals one process with the global batch exactly.
   bool freeze_batchnorm = false;
+  /// Free text saved in every checkpoint and read back by read_checkpoint_summary();
+  /// run_training() records there the settings that decide the run's course.
+  std::string checkpoint_note;
 };
 
 /// What fit() did.
@@ -105,6 +119,21 @@ struct TrainingResult {
   /// the copy kept before its last write instead (previous_copy() of sealed_file.hpp).
   std::string recovered_checkpoint;
 };
+
+/// What a checkpoint says about its run, without a model to load it into.
+struct CheckpointSummary {
+  std::string note;                 ///< TrainerOptions::checkpoint_note of the run that wrote it
+  std::vector<EpochStats> history;  ///< its finished epochs
+  bool finished = false;            ///< the run ended (epochs ran out, patience, should_stop)
+  bool stopped_early = false;       ///< patience ran out
+  /// should_stop ended it (also assumed of checkpoints written before this was recorded).
+  bool stopped_by_callback = false;
+};
+
+/// Reads @p checkpoint's note, history and state.
+/// @throws IoError if it cannot be read; CorruptFileError if it is damaged; Error if it is
+///         not a training checkpoint of this library.
+CheckpointSummary read_checkpoint_summary(const std::filesystem::path& checkpoint);
 
 /// Trains a classifier; see the file comment.
 class Trainer {

@@ -12,8 +12,9 @@
 /// options.on_epoch = [&](const galaxyzoo::EpochStats& e) {
 ///   std::cout << galaxyzoo::format_epoch_line(e, options.epochs) << '\n';
 /// };
-/// galaxyzoo::write_history_csv(result.history, "history_vgg16.csv");
-/// galaxyzoo::write_png(galaxyzoo::training_curves(result.history), "loss_vgg16.png");
+/// options.on_history = [](const std::vector<galaxyzoo::EpochStats>& history) {
+///   galaxyzoo::write_training_history(history, "history_vgg16.csv", "loss_vgg16.png");
+/// };
 /// @endcode
 
 #include <cstdint>
@@ -49,5 +50,17 @@ Image training_curves(const std::vector<EpochStats>& history);
 /// seconds, images_per_second), epochs counted from 1, atomically.
 /// @throws IoError if the file cannot be written.
 void write_history_csv(const std::vector<EpochStats>& history, const std::filesystem::path& file);
+
+/// Emits the "epoch" event of @p stats out of @p epochs (event_log.hpp: epoch counted
+/// from 1, epochs, the losses and accuracies, seconds, images_per_second), if an event
+/// sink is set; the trainer calls it on rank 0 after every epoch.
+void emit_epoch_event(const EpochStats& stats, std::int64_t epochs);
+
+/// Writes the history CSV (write_history_csv()) and the curves (training_curves()) as a
+/// PNG, each atomically: what run_training() does after every epoch, so that a running
+/// job can be watched.
+/// @throws IoError if a file cannot be written.
+void write_training_history(const std::vector<EpochStats>& history,
+                            const std::filesystem::path& csv, const std::filesystem::path& png);
 
 }  // namespace galaxyzoo

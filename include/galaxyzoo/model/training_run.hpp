@@ -23,10 +23,32 @@
 ///
 ///        final_NAME_model.pt  checkpoint_NAME.pt  loss_NAME.png  history_NAME.csv
 ///
+///    the history CSV and the loss plot are rewritten (atomically) after every epoch, so
+///    that a running job can be watched;
+///  - with refit, a second run trains a new model from the start on train + val for as
+///    many epochs as early stopping chose on val (the best epoch's number) and that model
+///    is final_NAME_model.pt; it writes checkpoint_NAME_refit.pt, loss_NAME_refit.png and
+///    history_NAME_refit.csv beside the first run's files. The test split is never read;
+///  - with continue_from (the checkpoint of an earlier run, e.g. the search's best trial)
+///    a run whose settings are the same starts where that run stopped instead of
+///    repeating its epochs. "The same" means equal: the images (names, sizes and times of
+///    the train and val files), the number of classes, the weights file (path, size,
+///    time), layer, lr_body and lr_head, the seed, image_size, center_crop, batch_size,
+///    the colour jitter and rotations, patience, balanced (the class weights), train_val,
+///    mixed_precision, freeze_batchnorm and the number of data-parallel processes. The
+///    device, threads, cache and callbacks are not compared: they do not change the
+///    course of training on the CPU (a checkpoint from the CPU continues on CUDA, with
+///    CUDA's own rounding). The earlier run must also not have trained more epochs than
+///    this one, nor have been stopped by its should_stop (pruned). Otherwise the run
+///    starts afresh and TrainingRunResult::reuse_skipped says why. Continuing gives the
+///    same weights, bit for bit on the CPU, as training from the start (the checkpoint
+///    holds LibTorch's generator state, and the loaders' randomness follows from the seed
+///    and the epoch);
 ///  - in data-parallel runs (TrainerOptions::distributed) each rank loads its shard and only
 ///    rank 0 writes files; the output folder must be shared for resuming.
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -59,19 +81,41 @@ struct TrainingRunOptions {
   bool balanced = false;    ///< weight the loss by inverse class frequency
   bool resume = false;      ///< continue from an existing checkpoint (else it is an error)
   bool write_model = true;  ///< write final_NAME_model.pt
+  /// After training on train with early stopping on val, train a new model on train +
+  /// val for best_epoch + 1 epochs (the number early stopping chose) and keep that one;
+  /// see the file comment. Needs validation images; not with train_val.
+  bool refit = false;
+  /// A checkpoint of an earlier run to continue instead of starting at epoch 0, used
+  /// only when that run's settings are the same as this one's (see the file comment) and
+  /// this run has no checkpoint of its own yet; hard-linked (or copied) to
+  /// checkpoint_NAME.pt, the original is left as it is. Empty: none. Not in
+  /// data-parallel runs.
+  std::filesystem::path continue_from;
   /// Epochs, patience, seed, device, mixed precision, callbacks, data parallelism. The
   /// run sets lr_body and lr_head (from params), class_weights (from balanced) and
-  /// checkpoint (output_dir/checkpoint_NAME.pt): leave those at their defaults.
+  /// checkpoint (output_dir/checkpoint_NAME.pt): leave those at their defaults. A given
+  /// on_history is called after the run's own (which writes the history files). The run
+  /// also sets checkpoint_note (its settings, for continue_from).
   TrainerOptions trainer;
 };
 
 /// What run_training() did.
 struct TrainingRunResult {
-  TrainingResult training;               ///< per-epoch history, best epoch, interrupted...
-  VGG16Classifier model{nullptr};        ///< the trained model (best weights), in eval mode
+  /// Per-epoch history, best epoch... of the run on train (early-stopped on val);
+  /// interrupted is also set when the refit was interrupted.
+  TrainingResult training;
+  /// The final model in eval mode: the best weights, or with refit the refit's last ones.
+  VGG16Classifier model{nullptr};
   std::vector<std::string> class_names;  ///< by label
   std::size_t train_images = 0;          ///< images trained on
   std::size_t val_images = 0;            ///< images validated on
+  TrainingResult refit;                  ///< with refit: the refit on train + val (no validation)
+  std::size_t refit_images = 0;          ///< with refit: images it trained on (train + val)
+  std::int64_t reused_epochs = 0;        ///< epochs taken over from continue_from (0: none)
+  /// Training time of those epochs, as the earlier run recorded it: the time saved.
+  double reused_seconds = 0;
+  /// Why continue_from was not used (empty when it was, or when none was given).
+  std::string reuse_skipped;
 };
 
 /// Class names of a model with @p num_classes classes: the five Galaxy Zoo classes'
@@ -81,7 +125,8 @@ std::vector<std::string> galaxy_class_names(std::size_t num_classes);
 /// Trains; see the file comment. When interrupted (stop request), only the checkpoint
 /// is written; run again with resume = true to continue.
 /// @throws Error if the folder has no training (or validation) images, if a checkpoint
-///         exists and resume is false, for bad options, or naming a loader or trainer
+///         exists and resume is false, for bad options (refit with train_val), or naming a
+///         loader or trainer
 ///         option that the run sets itself and that was set to something else;
 ///         IoError / InputError from reading weights or images and writing outputs.
 TrainingRunResult run_training(const TrainingRunOptions& options);

@@ -2,7 +2,7 @@
 /// @file
 /// The workflow's model: torchvision's VGG16 feature extractor with a small classifier
 /// head, as a LibTorch module. Use it through the VGG16Classifier handle; save_classifier()
-/// and load_classifier() store it with its class names.
+/// and load_classifier() (classifier_file.hpp) store it with its class names.
 ///
 /// @code
 /// galaxyzoo::VGG16Classifier model(
@@ -96,42 +96,5 @@ class VGG16ClassifierImpl : public torch::nn::Cloneable<VGG16ClassifierImpl> {
 /// The module holder (a shared pointer) of VGG16ClassifierImpl, as TORCH_MODULE makes it;
 /// members are reached with an arrow: model->forward(images).
 TORCH_MODULE(VGG16Classifier);
-
-/// Copies the features weights of a torchvision VGG16 state_dict file into @p model.
-///
-/// The file is what Python's torch.save writes for a plain dict of tensors; export it on
-/// any machine with torchvision:
-///
-/// @code{.py}
-/// import torch, torchvision
-/// torch.save(dict(torchvision.models.vgg16(weights="IMAGENET1K_V1").state_dict()),
-/// "vgg16_imagenet.pth")
-/// @endcode
-///
-/// The dict() matters: LibTorch cannot read the OrderedDict metadata of a raw state_dict.
-/// Keys starting with "classifier." (torchvision's own head) are ignored; every parameter
-/// of features must be present with its shape, and no other key may appear.
-/// @throws galaxyzoo::IoError if the file cannot be read; galaxyzoo::Error naming the key
-///         for a missing, unexpected or mis-shaped tensor, or if the file is not a dict
-///         of tensors.
-void load_vgg16_features(VGG16ClassifierImpl& model, const std::filesystem::path& file);
-
-/// Writes @p model (weights, batch-norm statistics, options) and @p class_names to one
-/// file, atomically.
-/// @throws galaxyzoo::Error if the number of names is not the model's number of classes;
-///         galaxyzoo::IoError if the file cannot be written.
-void save_classifier(const VGG16Classifier& model, const std::vector<std::string>& class_names,
-                     const std::filesystem::path& file);
-
-/// A classifier read back by load_classifier().
-struct LoadedClassifier {
-  VGG16Classifier model{nullptr};        ///< on the CPU, in training mode
-  std::vector<std::string> class_names;  ///< by label
-};
-
-/// Reads a file written by save_classifier().
-/// @throws galaxyzoo::IoError if it cannot be read; galaxyzoo::Error if it is corrupt or
-///         not a galaxyzoo VGG16 classifier file.
-LoadedClassifier load_classifier(const std::filesystem::path& file);
 
 }  // namespace galaxyzoo

@@ -18,8 +18,11 @@
 ///     full_galaxy_dataset/    create_dataset: the split images and manifest.csv
 ///     preprocessed/           preprocess (centre crop to 256) and augment_class_2/3
 ///     hpo/                    vgg16_hpo: hpo_galaxy_vgg16.db, best_vgg16_hpo_params.txt,
-///                             per-trial files
+///                             vgg16_hpo_trials.csv, vgg16_hpo.optuna.log (Optuna's
+///                             journal), the trial plots, per-trial files
 ///     model/                  train_model: final_vgg16_model.pt, checkpoint, loss_vgg16.png
+///                             (with refit also the refit's checkpoint, plot and history;
+///                             continued_from.json when it continued the best trial)
 ///     evaluation/             eval_model: exp_results.csv, metrics.json, predictions.csv,
 ///                             the heatmaps
 ///     workflow_summary.json   classes, split, best parameters, test metrics, time per step
@@ -32,6 +35,12 @@
 ///    finished = false, and the next run resumes each step from its checkpoint;
 ///  - without a weights file the search uses SearchSpace::vgg16_from_scratch(), milder colour
 ///    jitter (brightness and contrast 0.8..1.2) and rotations by any angle;
+///  - the final training continues the search's best trial's checkpoint when their
+///    settings are the same (reuse_best_trial), so the trial's epochs are not trained
+///    twice; the summary shows the time saved. The search keeps only that trial's
+///    checkpoint;
+///  - with refit the final model is trained anew on train + val for the epochs early
+///    stopping chose on val (run_training()'s refit);
 ///  - progress lines and the final summary go to on_message, one call per line.
 
 #include <cstddef>
@@ -41,7 +50,10 @@
 #include <string>
 #include <vector>
 
+#include "galaxyzoo/core/memory.hpp"
 #include "galaxyzoo/data/splitter.hpp"
+#include "galaxyzoo/images/augment.hpp"
+#include "galaxyzoo/images/preprocess.hpp"
 #include "galaxyzoo/workflow/workflow.hpp"
 
 namespace galaxyzoo {
@@ -73,7 +85,26 @@ struct GalaxyWorkflowOptions {
   std::filesystem::path space;  ///< search space JSON (empty: the default for the weights)
   std::int64_t patience = 4;    ///< early-stopping patience of trials and training
   bool tta = false;             ///< evaluate with test-time augmentation
-  std::size_t cache_mb = 0;     ///< decoded-image cache of each loader
+  /// JPEG quality of the preprocessed images (the original's 75, Pillow's default).
+  int preprocess_quality = PreprocessOptions{}.jpeg_quality;
+  /// JPEG quality of the augmented images (the original's 95, OpenCV's default).
+  int augment_quality = AugmenterOptions{}.jpeg_quality;
+  /// First row and column of the augmentation's window, of 256 (the original's 50).
+  int augment_window_first = AugmenterOptions{}.window_first;
+  /// Last row and column of the window, inclusive (the original's 205: 156 pixels).
+  int augment_window_last = AugmenterOptions{}.window_last;
+  /// How the window is resized back (the original's area averaging, OpenCV's INTER_AREA).
+  Resampling augment_resampling = AugmenterOptions{}.resampling;
+  /// After the final training (early-stopped on val), train a new model on train + val
+  /// for as many epochs as early stopping chose, and evaluate that one (run_training()'s
+  /// refit). The test split still decides nothing.
+  bool refit = false;
+  /// Keep the search's best trial's checkpoint and let the final training continue from
+  /// it instead of repeating its epochs, when their settings are the same (training_run.hpp
+  /// says what that means; in the workflow it holds when hpo_epochs <= epochs).
+  bool reuse_best_trial = true;
+  /// Decoded-image cache of each loader, MiB (default: an eighth of physical memory; 0: off).
+  std::size_t cache_mb = default_image_cache_mb();
   /// Called with each progress line (ending in '\n') and with the final summary; empty: silent.
   std::function<void(const std::string& line)> on_message;
 };
@@ -90,6 +121,7 @@ struct GalaxyWorkflowPaths {
   std::filesystem::path hpo;           ///< vgg16_hpo: hpo/
   std::filesystem::path hpo_database;  ///< hpo/hpo_galaxy_vgg16.db
   std::filesystem::path best_params;   ///< hpo/best_vgg16_hpo_params.txt
+  std::filesystem::path best_trial;    ///< hpo/best_vgg16_hpo_trial.json
   std::filesystem::path trials_table;  ///< hpo/vgg16_hpo_trials.csv
   std::filesystem::path model;         ///< train_model: model/
   std::filesystem::path model_file;    ///< model/final_vgg16_model.pt

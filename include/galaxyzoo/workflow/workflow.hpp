@@ -58,7 +58,8 @@ class StepInputs {
   /// Records a list setting, e.g. class caps.
   StepInputs& set(const std::string& key, const std::vector<std::int64_t>& values);
   /// Records a file by size and modification time, or as missing; a folder by the
-  /// names, sizes and times of the files in it (not recursive).
+  /// names, sizes and times of the files in it (not recursive; list_folder(), an
+  /// unusable entry by its name and reason). @throws IoError if a folder cannot be listed.
   StepInputs& file(const std::filesystem::path& path);
 
   /// Everything recorded, by key (files under "file:PATH").

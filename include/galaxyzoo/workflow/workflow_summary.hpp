@@ -4,7 +4,9 @@
 /// document written as workflow_summary.json and the text printed at the end. Both are
 /// built from the steps' reports: each step's details (JSON text) appear under the step's
 /// name, and the text shows the classes and the split (create_dataset), the best
-/// hyper-parameters (vgg16_hpo), the test metrics (eval_model) and the time per step.
+/// hyper-parameters (vgg16_hpo), the test metrics (eval_model), the time per step and the
+/// time the final training saved by continuing the best trial's checkpoint
+/// (`time_saved_seconds` in the JSON).
 ///
 /// @code
 /// galaxyzoo::WorkflowSummaryContext context{work, data, "cpu", false,
