@@ -76,9 +76,11 @@ if("undefined" IN_LIST GALAXYZOO_SANITIZE)
 endif()
 if("thread" IN_LIST GALAXYZOO_SANITIZE)
   # LibTorch's OpenMP pool and libvips' own threads are not instrumented: one thread each,
-  # so that ThreadSanitizer judges the threads galaxyzoo starts itself.
+  # so that ThreadSanitizer judges the threads galaxyzoo starts itself. die_after_fork=0:
+  # the search tests fork worker processes after libvips has started its worker thread (the
+  # trial plots are rendered through libvips), which ThreadSanitizer refuses by default.
   list(APPEND GALAXYZOO_SANITIZER_ENVIRONMENT
-       "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:ignore_noninstrumented_modules=1:suppressions=${PROJECT_SOURCE_DIR}/tests/sanitizers/tsan.supp"
+       "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:ignore_noninstrumented_modules=1:die_after_fork=0:suppressions=${PROJECT_SOURCE_DIR}/tests/sanitizers/tsan.supp"
        "OMP_NUM_THREADS=1" "VIPS_CONCURRENCY=1")
 endif()
 
