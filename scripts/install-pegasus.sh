@@ -7,23 +7,8 @@
 #
 #   scripts/install-pegasus.sh [--upgrade]
 set -euo pipefail
-
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-venv="$repo/.venv"
-base=/usr/bin/python3
-[ -x "$base" ] || base="$(command -v python3)"
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-
-if ! "$venv/bin/python" -c 'import sys' >/dev/null 2>&1; then
-  echo "install-pegasus: creating $venv with $base"
-  rm -rf "$venv"
-  "$base" -m venv "$venv" || {
-    echo "install-pegasus: '$base -m venv' failed; install python3-venv (scripts/install-deps.sh)" >&2
-    exit 1
-  }
-fi
-if [ "${1:-}" = --upgrade ] || ! "$venv/bin/python" -c 'import Pegasus.api' >/dev/null 2>&1; then
-  echo "install-pegasus: installing pegasus-wms.api 5 from PyPI into $venv"
-  "$venv/bin/python" -m pip install --quiet --upgrade 'pegasus-wms.api>=5.0,<6'
-fi
+[ "${1:-}" = --upgrade ] && export VENV_UPGRADE=1
+# shellcheck source=venv-common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/venv-common.sh" install-pegasus
+venv_install 'import Pegasus.api' 'pegasus-wms.api>=5.0,<6'
 "$venv/bin/python" -c 'import importlib.metadata as m; print("install-pegasus: pegasus-wms.api", m.version("pegasus-wms.api"), "in .venv")'

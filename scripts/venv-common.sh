@@ -1,4 +1,4 @@
-# Sourced by the scripts that pip-install Python tools into <repo>/.venv (install-optuna.sh):
+# Sourced by the scripts that pip-install Python tools into <repo>/.venv (install-optuna.sh, install-pegasus.sh):
 # makes .venv from Debian's python3 when it is missing or broken, as scripts/conan-create.sh
 # does, and defines venv_install.
 #
