@@ -14,6 +14,15 @@ find_package(Eigen3 3.3 REQUIRED NO_MODULE)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(VIPS REQUIRED IMPORTED_TARGET vips-cpp>=8.10)
 
+# cfitsio (Debian: libcfitsio-dev): FITS images as astronomers store them, any HDU and
+# tile-compressed .fits.fz files (images/fits_image.cpp). Private; its pkg-config file
+# provides PkgConfig::CFITSIO.
+pkg_check_modules(CFITSIO REQUIRED IMPORTED_TARGET cfitsio>=3.4)
+
+# wcslib: the world coordinates (WCS) of survey images, for classify's sky cutouts
+# (src/images/wcs.cpp only). Debian: wcslib-dev, with a pkg-config file.
+pkg_check_modules(WCSLIB REQUIRED IMPORTED_TARGET wcslib>=7)
+
 # libjpeg-turbo's libjpeg API (Debian: libjpeg62-turbo-dev): the JPEG fast path of
 # read_image/encode_jpeg, where libvips' per-image overhead dominates on small images.
 # CMake's FindJPEG module provides JPEG::JPEG.

@@ -66,8 +66,10 @@ class GalaxyzooConan(ConanFile):
         # Torch and Eigen appear in galaxyzoo's public headers.
         self.requires("libtorch/[>=1.13 <3]", transitive_headers=True)
         self.requires("eigen/[>=3.3 <4]", transitive_headers=True)
-        # libvips, libjpeg-turbo, SQLite, zlib and JSON are used inside src/ only.
+        # libvips, cfitsio, wcslib, libjpeg-turbo, SQLite, zlib and JSON are used inside src/ only.
         self.requires("libvips/[>=8.10 <9]")
+        self.requires("cfitsio/[>=3.4 <5]")
+        self.requires("wcslib/[>=7 <9]")
         self.requires("libjpeg-turbo/[>=2.0 <4]")
         self.requires("sqlite3/[>=3.22 <4]")
         self.requires("zlib/[>=1.2.11 <2]")

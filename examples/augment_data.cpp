@@ -4,7 +4,9 @@
 //   augment_data --class_str class_3 --num 15            # train_class_3_4000_proc.jpg ...
 //   augment_data --class_str class_2 --num 7000 --any_angle --flips --num_workers 2
 //   augment_data --class_str class_3 --num 15 --window 50 204 --resampling lanczos3 --quality 90
+#include <filesystem>
 #include <galaxyzoo/core/progress.hpp>
+#include <galaxyzoo/data/soft_targets.hpp>
 #include <galaxyzoo/images/augment.hpp>
 #include <iostream>
 
@@ -53,6 +55,11 @@ int galaxyzoo::examples::augment_data_main(int argc, char** argv) {
                    "Random zoom up to this fraction (e.g. 0.1)");
   program.add_real("--shift", options.max_shift, {0, 0.5, false, true},
                    "Random shift up to this fraction of the size");
+  std::string soft_targets;
+  app.add_option("--soft_targets", soft_targets,
+                 "Soft-target table of the inputs (create_dataset's soft_targets.csv): also write "
+                 "the copies' targets, inherited from their sources, to "
+                 "OUTPUT_DIR/soft_targets_train_<class>.csv");
   return program.run(argc, argv, [&] {
     if (output_dir.empty()) output_dir = input_dir;
     options.window_first = window[0];
@@ -71,6 +78,15 @@ int galaxyzoo::examples::augment_data_main(int argc, char** argv) {
                 << report.files.back().filename().string();
     }
     std::cout << '\n';
+    if (!soft_targets.empty()) {
+      const auto table =
+          std::filesystem::path(output_dir) / ("soft_targets_train_" + class_str + ".csv");
+      galaxyzoo::write_soft_targets(
+          galaxyzoo::inherited_soft_targets(galaxyzoo::read_soft_targets(soft_targets),
+                                            report.sources, report.files),
+          table);
+      std::cout << "Wrote the copies' soft targets to " << table.string() << '\n';
+    }
     return galaxyzoo::examples::kExitOk;
   });
 }

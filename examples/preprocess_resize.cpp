@@ -22,7 +22,6 @@ int galaxyzoo::examples::preprocess_resize_main(int argc, char** argv) {
   std::string prefix;
   std::string file_list;
   std::string shard = "0/1";
-  std::string stretch = "asinh";
   int resize_to = 0;
   int crop_then_resize = 0;
   bool force = false;
@@ -51,9 +50,7 @@ int galaxyzoo::examples::preprocess_resize_main(int argc, char** argv) {
   program.add_integer("--expected_size", options.expected_input_size, flag_ranges::kImageSide,
                       "Inputs of another size are errors (0: any)");
   program.add_jpeg_quality(options.jpeg_quality);
-  app.add_option("--stretch", stretch, "FITS/16-bit to 8 bits: asinh or linear")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"asinh", "linear"}));
+  program.add_fits_options(options.read);
   app.add_flag("--no_proc_suffix", no_proc_suffix,
                "Name outputs <name>.jpg instead of <name>_proc.jpg");
   app.add_flag("--force", force, "Redo outputs that are already up to date");
@@ -61,8 +58,6 @@ int galaxyzoo::examples::preprocess_resize_main(int argc, char** argv) {
     options.shard = galaxyzoo::parse_shard(shard);
     options.proc_suffix = !no_proc_suffix;
     options.skip_up_to_date = !force;
-    options.read.stretch =
-        stretch == "linear" ? galaxyzoo::Stretch::linear : galaxyzoo::Stretch::asinh;
     if (resize_to > 0) {
       options.geometry = galaxyzoo::Geometry::resize;
       options.output_size = resize_to;

@@ -14,6 +14,7 @@
 
 #include "program.hpp"
 #include "programs.hpp"
+#include "recipe_flags.hpp"
 
 int galaxyzoo::examples::run_workflow_main(int argc, char** argv) {
   galaxyzoo::examples::Program program("run_workflow",
@@ -95,8 +96,16 @@ int galaxyzoo::examples::run_workflow_main(int argc, char** argv) {
     if (split_rng == "numpy" && !unstratified)
       throw UsageError("--split_rng numpy needs --unstratified");
   });
+  galaxyzoo::examples::RecipeFlags recipe;
+  galaxyzoo::examples::add_recipe_flags(program, recipe);
+  bool hard_targets = false;
+  app.add_flag("--hard_targets", hard_targets,
+               "Fit the labels, not the vote distributions (soft targets, the from-scratch "
+               "recipe's default)");
   return program.run(argc, argv, [&] {
     galaxyzoo::install_stop_handler();
+    o.recipe = recipe.resolve(!weights.empty());
+    if (hard_targets) o.recipe->soft_targets = false;
     o.data_path = data_path;
     o.work_dir = work_dir;
     o.weights = weights;

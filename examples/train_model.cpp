@@ -21,6 +21,7 @@
 
 #include "program.hpp"
 #include "programs.hpp"
+#include "recipe_flags.hpp"
 
 int galaxyzoo::examples::train_model_main(int argc, char** argv) {
   galaxyzoo::examples::Program program("train_model", "Train the VGG16 galaxy classifier.");
@@ -43,6 +44,7 @@ int galaxyzoo::examples::train_model_main(int argc, char** argv) {
   program.add_integer("--patience", options.patience, flag_ranges::kPatience,
                       "Early-stopping patience in epochs (0: off)");
   program.add_num_workers(run.loader.num_workers, "Image decoding threads");
+  program.add_fits_options(run.loader.read);
   std::size_t cache_mb = galaxyzoo::default_image_cache_mb();
   program.add_integer("--cache_mb", cache_mb, flag_ranges::kCacheMb,
                       "Keep decoded images in memory up to this many MB (default: an eighth of "
@@ -63,9 +65,17 @@ int galaxyzoo::examples::train_model_main(int argc, char** argv) {
   std::vector<double> jitter;
   program.add_jitter(jitter);
   app.add_flag("--rotations", run.loader.rotations, "Also rotate training images by any angle");
+  galaxyzoo::examples::RecipeFlags recipe;
+  galaxyzoo::examples::add_recipe_flags(program, recipe);
+  std::vector<std::string> soft_targets;
+  app.add_option("--soft_targets", soft_targets,
+                 "Fit these soft-target tables (create_dataset's soft_targets.csv, augment_data's "
+                 "tables of the copies) instead of the labels");
   program.add_threads();
   return program.run(argc, argv, [&] {
     galaxyzoo::install_stop_handler();
+    galaxyzoo::apply_recipe(recipe.resolve(!weights.empty()), options);
+    run.soft_targets.assign(soft_targets.begin(), soft_targets.end());
     options.device = galaxyzoo::select_device(device);
     galaxyzoo::DistributedOptions world;
     const auto env = galaxyzoo::distributed_env_from_environment();
@@ -100,7 +110,11 @@ int galaxyzoo::examples::train_model_main(int argc, char** argv) {
     if (main_rank)
       std::cout << "Training on " << data << "; " << galaxyzoo::describe(options.device)
                 << "; layer " << run.params.layer << ", lr_body " << run.params.lr_body
-                << ", lr_head " << run.params.lr_head << '\n';
+                << ", lr_head " << run.params.lr_head
+                << "; recipe: " << (run.soft_targets.empty() ? "labels" : "soft targets")
+                << ", label smoothing " << options.label_smoothing << ", weight decay "
+                << options.weight_decay << ", learning rates "
+                << galaxyzoo::describe(options.schedule) << '\n';
     options.on_notice = [](const std::string& line) { std::cerr << "warning: " << line << "\n"; };
     if (main_rank)
       options.on_epoch = [&](const galaxyzoo::EpochStats& e) {

@@ -22,6 +22,7 @@
 
 #include "program.hpp"
 #include "programs.hpp"
+#include "recipe_flags.hpp"
 
 namespace fs = std::filesystem;
 
@@ -82,6 +83,7 @@ int galaxyzoo::examples::vgg16_hpo_main(int argc, char** argv) {
   program.add_network_size(run.loader.image_size);
   program.add_device(device);
   program.add_num_workers(run.loader.num_workers, "Image decoding threads");
+  program.add_fits_options(run.loader.read);
   std::size_t cache_mb = galaxyzoo::default_image_cache_mb();
   program.add_integer("--cache_mb", cache_mb, flag_ranges::kCacheMb,
                       "Keep decoded images in memory up to this many MB (default: an eighth of "
@@ -97,6 +99,12 @@ int galaxyzoo::examples::vgg16_hpo_main(int argc, char** argv) {
   std::vector<double> jitter;
   program.add_jitter(jitter);
   app.add_flag("--rotations", run.loader.rotations, "Also rotate training images by any angle");
+  galaxyzoo::examples::RecipeFlags recipe;
+  galaxyzoo::examples::add_recipe_flags(program, recipe);
+  std::vector<std::string> soft_targets;
+  app.add_option("--soft_targets", soft_targets,
+                 "Fit these soft-target tables (create_dataset's soft_targets.csv, augment_data's "
+                 "tables of the copies) instead of the labels");
   program.add_threads();
   program.add_check([&] {
     if (!(search.grace_seconds > search.heartbeat_seconds))
@@ -121,6 +129,8 @@ int galaxyzoo::examples::vgg16_hpo_main(int argc, char** argv) {
     run.output_dir = search.output_dir = output_dir;
     run.weights = weights;
     run.loader.cache_bytes = cache_mb << 20;
+    galaxyzoo::apply_recipe(recipe.resolve(!weights.empty()), run.trainer);
+    run.soft_targets.assign(soft_targets.begin(), soft_targets.end());
     if (weights.empty()) {
       std::cerr
           << "vgg16_hpo: warning: no --weights: VGG16 starts from random weights, not ImageNet "

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Builds galaxyzoo (library, example programs, tests, the GPU check's programs) against the
-# CUDA-enabled LibTorch 2.x of PyPI's torch wheel and runs the whole ctest suite with it, on
-# the CPU: unit, example, fault and package tests. LibTorch 2.x is the one GPU users run;
-# Debian's LibTorch 1.13 stays the main build (scripts/test.sh, docs/dependencies.md).
+# Builds galaxyzoo (library, example programs, tests, benchmarks, the GPU check's programs)
+# against the CUDA-enabled LibTorch 2.x of PyPI's torch wheel and runs the whole ctest suite
+# with it, on the CPU: unit, example and fault tests, the package tests (the find_package
+# consumer and the Conan recipe, both against this Torch) and the API-docs build.
+# scripts/test.sh runs it as its main build; the sanitizer suites stay on Debian's LibTorch
+# 1.13 (scripts/test-sanitizers.sh, docs/dependencies.md).
 #
 #   scripts/build-cuda-libtorch.sh [BUILD_DIR] [CTEST_ARGS...]   # default: build-cuda
 #   GALAXYZOO_TORCH2_TEST=0 scripts/build-cuda-libtorch.sh       # build only
@@ -13,8 +15,10 @@
 # CUDA 13 libraries it links (about 4.6 GB installed, 3 GB downloaded), into the virtual
 # environment BUILD_DIR/venv; pip's cache (PIP_CACHE_DIR, default ~/.cache/pip) spares
 # repeated downloads. The wheel's libraries then load on a machine without a GPU, so the
-# programs link without ignoring unresolved symbols and the tests run. The CUDA toolkit's
-# compiler (nvcc, 13.x) must be installed: the wheel's TorchConfig.cmake needs it.
+# programs link without ignoring unresolved symbols and the tests run. The build goes to
+# BUILD_DIR/cmake. The wheel's TorchConfig.cmake needs the CUDA toolkit's compiler (nvcc
+# 13.x): the machine's (on PATH or in /usr/local/cuda), or else pip installs NVIDIA's
+# (about 200 MB) into the same venv.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -30,10 +34,6 @@ build=$(cd "$build" && pwd)
 jobs=${JOBS:-$(nproc)}
 
 if [ -x /usr/bin/python3 ]; then python=/usr/bin/python3; else python=$(command -v python3); fi
-if ! command -v nvcc >/dev/null && [ ! -x /usr/local/cuda/bin/nvcc ]; then
-  echo "build-cuda-libtorch: no CUDA toolkit (nvcc) on this machine; skipping the LibTorch 2.x build" >&2
-  exit 0
-fi
 export PATH="$PATH:/usr/local/cuda/bin"
 
 start=$SECONDS
@@ -49,7 +49,26 @@ torch_dir=$("$venv/bin/python" -W ignore -c "import os, torch; print(os.path.dir
   echo "build-cuda-libtorch: torch in $venv is not built for CUDA $GALAXYZOO_TORCH2_CUDA" >&2
   exit 1
 }
-echo "build-cuda-libtorch: set-up took $((SECONDS - start)) s"
+
+# The CUDA compiler that the wheel's TorchConfig.cmake asks for: the machine's toolkit (on
+# PATH or in /usr/local/cuda), or else NVIDIA's toolkit wheels of the same CUDA release
+# (GALAXYZOO_TORCH2_NVCC), in the same venv beside the wheel's CUDA libraries. These ship
+# versioned libraries in lib/ only, so lib64 and the libNAME.so links that nvcc and CMake's
+# FindCUDA look for are added.
+if ! command -v nvcc >/dev/null; then
+  cuda_root="$(dirname "$torch_dir")/nvidia/cu${GALAXYZOO_TORCH2_CUDA%%.*}"
+  if [ ! -x "$cuda_root/bin/nvcc" ]; then
+    echo "build-cuda-libtorch: no nvcc on this machine; installing the CUDA compiler into $venv"
+    # shellcheck disable=SC2086  # a list of requirements
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check $GALAXYZOO_TORCH2_NVCC
+  fi
+  [ -e "$cuda_root/lib64" ] || ln -s lib "$cuda_root/lib64"
+  for library in "$cuda_root"/lib/lib*.so.*; do
+    [ -e "${library%%.so.*}.so" ] || ln -s "$(basename "$library")" "${library%%.so.*}.so"
+  done
+  export PATH="$cuda_root/bin:$PATH"
+fi
+echo "build-cuda-libtorch: set-up took $((SECONDS - start)) s (nvcc: $(command -v nvcc))"
 
 # Both prefixes: the wheel's TorchConfig.cmake looks for its libraries in every prefix's lib/
 # before its own, so without the second it would take Debian's libtorch.so. Exported, so
@@ -60,9 +79,9 @@ generator=()
 if command -v ninja >/dev/null && [ ! -f "$build/cmake/CMakeCache.txt" ]; then generator=(-G Ninja); fi
 start=$SECONDS
 cmake -S "$root" -B "$build/cmake" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
-  -DGALAXYZOO_BUILD_BENCH=OFF -DGALAXYZOO_BUILD_DOCS=OFF -DGALAXYZOO_BUILD_EXAMPLES=ON \
-  -DGALAXYZOO_BUILD_TESTS=ON "-DCMAKE_PREFIX_PATH=$torch_dir/share/cmake;$torch_dir" \
-  "-DGALAXYZOO_GPU_CHECK_PYTHON=$venv/bin/python"
+  -DGALAXYZOO_BUILD_BENCH=ON -DGALAXYZOO_BUILD_DOCS=ON -DGALAXYZOO_BUILD_EXAMPLES=ON \
+  -DGALAXYZOO_BUILD_TESTS=ON -DGALAXYZOO_TEST_CONAN=ON \
+  "-DCMAKE_PREFIX_PATH=$torch_dir/share/cmake;$torch_dir" "-DGALAXYZOO_GPU_CHECK_PYTHON=$venv/bin/python"
 targets=()
 for target in ${GALAXYZOO_TORCH2_TARGETS:-}; do targets+=(--target "$target"); done
 cmake --build "$build/cmake" --parallel "$jobs" "${targets[@]}"
@@ -71,9 +90,11 @@ if [ ! -f "$torch_dir/lib/libtorch_cuda.so" ]; then
   echo "build-cuda-libtorch: the wheel has no libtorch_cuda.so: this was not a CUDA build" >&2
   exit 1
 fi
+result=built
 if [ "${GALAXYZOO_TORCH2_TEST:-1}" != 0 ]; then
+  result="built and tested"
   start=$SECONDS
   ctest --test-dir "$build/cmake" --output-on-failure --parallel "$jobs" "$@"
   echo "build-cuda-libtorch: tests took $((SECONDS - start)) s"
 fi
-echo "build-cuda-libtorch: galaxyzoo built and tested against LibTorch $GALAXYZOO_TORCH2_VERSION (CUDA $GALAXYZOO_TORCH2_CUDA) in $build/cmake"
+echo "build-cuda-libtorch: galaxyzoo $result against LibTorch $GALAXYZOO_TORCH2_VERSION (CUDA $GALAXYZOO_TORCH2_CUDA) in $build/cmake"

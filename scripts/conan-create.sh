@@ -45,12 +45,28 @@ if [ ! -f "$CONAN_HOME/profiles/default" ]; then
 fi
 "$conan" --version
 
+# The Torch of the galaxyzoo build in BUILD_DIR, when it has one and it is not Debian's
+# (the torch wheel's LibTorch 2.x of scripts/build-cuda-libtorch.sh): Conan's build and
+# test_package find it through that build's CMAKE_PREFIX_PATH, and a profile added after
+# debian12 names its version as the platform's libtorch.
+profiles=(--profile:all "$repo/conan/profiles/debian12")
+cache="$build_dir/CMakeCache.txt"
+torch_dir=$(sed -n 's/^Torch_DIR:PATH=//p' "$cache" 2>/dev/null || true)
+if [ -n "$torch_dir" ] && [ "${torch_dir#/usr/}" = "$torch_dir" ]; then
+  torch_version=$(sed -n 's/^set(PACKAGE_VERSION "\(.*\)")$/\1/p' "$torch_dir/TorchConfigVersion.cmake")
+  prefix_path=$(sed -n 's/^CMAKE_PREFIX_PATH:[A-Z]*=//p' "$cache")
+  export CMAKE_PREFIX_PATH="${prefix_path//;/:}${CMAKE_PREFIX_PATH:+:$CMAKE_PREFIX_PATH}"
+  printf '[platform_requires]\nlibtorch/%s\n' "$torch_version" >"$CONAN_HOME/profiles/build-torch"
+  profiles+=(--profile:all "$CONAN_HOME/profiles/build-torch")
+  echo "conan-create: LibTorch $torch_version from $torch_dir"
+fi
+
 # --no-remote: every dependency is a platform requirement, so nothing is downloaded and
 # an unreachable ConanCenter is never contacted.
 start=$SECONDS
 status=0
 "$conan" create "$repo/conan" \
-  --profile:all "$repo/conan/profiles/debian12" \
+  "${profiles[@]}" \
   --build=missing --no-remote \
   -cc core:non_interactive=True \
   "$@" || status=$?

@@ -14,6 +14,8 @@ packages=(
   # the library's dependencies
   libtorch-dev libgloo-dev   # LibTorch 1.13 (CPU); gloo for its distributed headers
   libvips-dev                # image I/O and processing
+  libcfitsio-dev             # FITS images: any HDU, tile-compressed .fits.fz (images/fits_image.cpp)
+  wcslib-dev                 # world coordinates of survey images: classify's sky cutouts
   libjpeg62-turbo-dev        # libjpeg-turbo: the JPEG fast path (decode, crop, encode)
   libeigen3-dev              # tables and metrics
   nlohmann-json3-dev         # JSON (manifests, options, summaries)
@@ -32,6 +34,7 @@ packages=(
   python3-sklearn            # reference of the metrics test
   python3-optuna             # Optuna 3.1 opens the studies galaxyzoo exports (hpo/optuna_export)
   python3-opencv             # reference of the area resampling and augmentation tests
+  python3-astropy            # reference of the FITS zscale test (ZScaleInterval)
 )
 
 missing=()

@@ -8,7 +8,10 @@
 #     threads: the preprocessing pool (parallel, preprocess, augment), the data loader's
 #     prefetch (image_loader, trainer), the HPO heartbeat thread and forked workers
 #     (hpo_search, sqlite_storage).
-# A sanitizer report fails the test that triggered it.
+# A sanitizer report fails the test that triggered it. Both builds use Debian's LibTorch
+# 1.13 (CPU only: no CUDA libraries in the sanitized processes, no download), which keeps
+# that build tested; scripts/test.sh runs the rest of the suite against LibTorch 2.x
+# (docs/dependencies.md).
 #
 #   scripts/test-sanitizers.sh                 # both
 #   scripts/test-sanitizers.sh asan            # one of them: asan or tsan

@@ -7,10 +7,12 @@
 #include <galaxyzoo/model/device.hpp>
 #include <galaxyzoo/version.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <new>
 #include <ostream>
@@ -226,6 +228,77 @@ CLI::Option* Program::add_jitter(std::vector<double>& factors) {
 CLI::Option* Program::add_center_crop(int& side) {
   return add_integer("--crop", side, flag_ranges::kImageSide,
                      "Cut the centred square of this side first (raw 424 cutouts: 256; 0: none)");
+}
+
+void Program::add_fits_options(ReadOptions& read) {
+  FitsReadOptions& fits = read.fits;
+  FitsDisplay& d = fits.display;
+  // A flag naming one of @p choices; --help shows their names and the current one.
+  auto add_choice = [this](const std::string& name, auto& value, auto choices,
+                           const std::string& help) {
+    auto text = std::make_shared<std::string>();
+    std::vector<std::string> names;
+    for (const auto& [choice, meaning] : choices) {
+      names.push_back(choice);
+      if (meaning == value) *text = choice;
+    }
+    app_.add_option(name, *text, help)->capture_default_str()->check(CLI::IsMember(names));
+    add_check([&value, text, choices] { value = choices.at(*text); });
+  };
+  add_integer("--hdu", fits.hdu, flag_ranges::kFitsHdu,
+              "FITS: the HDU to read, 0 the primary (-1: the first holding a 2-D image)");
+  auto hdus = std::make_shared<std::vector<int>>();
+  add_integers("--composite_hdus", *hdus, flag_ranges::kFitsHdus,
+               "FITS: an RGB composite of these three HDUs (red,green,blue) of each file")
+      ->allow_extra_args(false)  // "0,1,2 file.fits": the file is not a fourth value
+      ->delimiter(',');
+  add_choice("--clip", d.clip,
+             std::map<std::string, FitsClip>{{"percentile", FitsClip::percentile},
+                                             {"zscale", FitsClip::zscale},
+                                             {"minmax", FitsClip::minmax}},
+             "FITS: how the range stretched to 0-255 is chosen");
+  auto percentiles = std::make_shared<std::vector<double>>();
+  add_reals("--clip_percentiles", *percentiles, flag_ranges::kPercent,
+            "FITS, --clip percentile: LOW,HIGH in % (default 0.5,99.5)")
+      ->allow_extra_args(false)
+      ->delimiter(',');
+  add_real("--zscale_contrast", d.zscale_contrast, flag_ranges::kZscaleContrast,
+           "FITS, --clip zscale: IRAF's contrast");
+  add_choice("--stretch", d.stretch,
+             std::map<std::string, Stretch>{{"asinh", Stretch::asinh}, {"linear", Stretch::linear}},
+             "FITS, 16-bit PNG and TIFF: the curve from the clipped range to 0-255");
+  add_real("--asinh_softening", d.asinh_softening, flag_ranges::kPositive,
+           "The asinh softening, a fraction of the clipped range");
+  add_choice("--composite", d.composite,
+             std::map<std::string, FitsComposite>{{"lupton", FitsComposite::lupton},
+                                                  {"per_band", FitsComposite::per_band}},
+             "FITS colour composites: Lupton et al.'s asinh, or each band clipped on its own");
+  add_real("--lupton_q", d.lupton_q, flag_ranges::kPositive,
+           "FITS, --composite lupton: Q, the asinh softening");
+  add_real("--lupton_stretch", d.lupton_stretch, flag_ranges::kPositive,
+           "FITS, --composite lupton: the intensity above the minimum that is white "
+           "(default: the clip's upper limit of the intensity)");
+  add_real("--lupton_minimum", d.lupton_minimum, flag_ranges::kDataValue,
+           "FITS, --composite lupton: subtracted from every band (default: each band's lower "
+           "clip limit)");
+  add_check([&read, hdus, percentiles] {
+    FitsReadOptions& f = read.fits;
+    read.stretch = f.display.stretch;  // the same curve for 16-bit PNG and TIFF
+    read.asinh_softening = f.display.asinh_softening;
+    if (!hdus->empty() && hdus->size() != 3) {
+      throw UsageError("--composite_hdus: got " + std::to_string(hdus->size()) +
+                       " HDUs, expected three: RED,GREEN,BLUE");
+    }
+    if (!hdus->empty()) std::copy(hdus->begin(), hdus->end(), f.composite_hdus.begin());
+    if (percentiles->empty()) return;
+    if (percentiles->size() != 2 || !((*percentiles)[0] < (*percentiles)[1])) {
+      std::string got;
+      for (const double p : *percentiles) got += (got.empty() ? "" : ",") + format_bound(p);
+      throw UsageError("--clip_percentiles: got " + got + ", expected LOW,HIGH with LOW < HIGH");
+    }
+    f.display.low_percentile = (*percentiles)[0];
+    f.display.high_percentile = (*percentiles)[1];
+  });
 }
 
 CLI::Option* Program::add_device(std::string& device) {

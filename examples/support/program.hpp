@@ -34,6 +34,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <functional>
+#include <galaxyzoo/images/image.hpp>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -126,6 +127,18 @@ inline constexpr IntegerRange kClassCap{0, 100000000};
 inline constexpr IntegerRange kAugmented{0, 1000000};
 /// --jitter: colour-jitter factors.
 inline constexpr RealRange kJitterFactor{0, 100};
+/// --hdu: a FITS HDU, 0 the primary one (-1: the first that holds a 2-D image).
+inline constexpr IntegerRange kFitsHdu{-1, 99999};
+/// --composite_hdus: three FITS HDUs.
+inline constexpr IntegerRange kFitsHdus{0, 99999};
+/// --clip_percentiles: percentiles, in %.
+inline constexpr RealRange kPercent{0, 100};
+/// --zscale_contrast: IRAF's zscale contrast.
+inline constexpr RealRange kZscaleContrast{0, 1, true, false};
+/// --asinh_softening, --lupton_q and --lupton_stretch: positive factors and data values.
+inline constexpr RealRange kPositive{0, 1e15, true, false};
+/// --lupton_minimum: a data value.
+inline constexpr RealRange kDataValue{-1e15, 1e15};
 }  // namespace flag_ranges
 
 namespace detail {
@@ -207,6 +220,13 @@ class Program {
   /// --crop: the side of the centred square cut from each image first,
   /// flag_ranges::kImageSide (0: none); @p side's value is the default.
   CLI::Option* add_center_crop(int& side);
+  /// The flags of FITS input, setting @p read.fits (image.hpp's FitsReadOptions and
+  /// fits_display.hpp's FitsDisplay, whose defaults they show): --hdu, --composite_hdus
+  /// A,B,C, --clip percentile|zscale|minmax, --clip_percentiles LOW,HIGH,
+  /// --zscale_contrast, --stretch asinh|linear and --asinh_softening (also for 16-bit PNG
+  /// and TIFF: @p read.stretch and asinh_softening), --composite lupton|per_band,
+  /// --lupton_q, --lupton_stretch, --lupton_minimum. @p read must outlive run().
+  void add_fits_options(ReadOptions& read);
   /// --device: auto (the default, set in @p device here), cpu, cuda or cuda:N.
   CLI::Option* add_device(std::string& device);
   /// --threads: LibTorch's CPU threads per operation, flag_ranges::kThreads, default

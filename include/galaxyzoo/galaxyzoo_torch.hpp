@@ -17,6 +17,7 @@
 
 #include "galaxyzoo/galaxyzoo.hpp"
 
+#include "galaxyzoo/model/catalog_classifier.hpp"
 #include "galaxyzoo/model/classifier.hpp"
 #include "galaxyzoo/model/classifier_file.hpp"
 #include "galaxyzoo/model/device.hpp"

@@ -30,6 +30,7 @@ Dataset Dataset::load(const fs::path& data_path, const DatasetOptions& options) 
   std::vector<std::string> rule_columns;
   for (const auto& rule : options.rules) {
     for (const auto& t : rule.all_of) rule_columns.push_back(t.column);
+    if (!rule.share_column.empty()) rule_columns.push_back(rule.share_column);
   }
   const VoteTable table = read_vote_table(under(data_path, options.catalog), rule_columns);
   return select(table, images, options);
@@ -44,6 +45,8 @@ Dataset Dataset::select(const VoteTable& table, const ImageIndex& images,
                 " numbers, expected one per class (" + std::to_string(num_classes) + ")");
   }
   const std::vector<int> labels = labeler.label(table);
+  const std::vector<std::vector<double>> targets =
+      labeler.has_shares() ? labeler.soft_targets(table) : std::vector<std::vector<double>>{};
 
   Dataset dataset;
   dataset.class_names_ = labeler.class_names();
@@ -92,6 +95,7 @@ Dataset Dataset::select(const VoteTable& table, const ImageIndex& images,
     g.counter = stats.selected[k]++;
     g.row = r;
     g.image = images.path(g.id);
+    if (!targets.empty()) g.target = targets[r];
     dataset.galaxies_.push_back(std::move(g));
   }
   return dataset;

@@ -8,11 +8,11 @@ namespace galaxyzoo {
 
 std::vector<ClassRule> galaxy_zoo_rules() {
   return {
-      {0, "completely round smooth", {{"Class1.1", 0.469}, {"Class7.1", 0.500}}},
-      {1, "in-between smooth", {{"Class1.1", 0.469}, {"Class7.2", 0.500}}},
-      {2, "cigar-shaped smooth", {{"Class1.1", 0.469}, {"Class7.3", 0.500}}},
-      {3, "edge-on disk", {{"Class1.2", 0.430}, {"Class2.1", 0.602}}},
-      {4, "spiral", {{"Class1.2", 0.430}, {"Class2.2", 0.715}, {"Class4.1", 0.619}}},
+      {0, "completely round smooth", {{"Class1.1", 0.469}, {"Class7.1", 0.500}}, "Class7.1"},
+      {1, "in-between smooth", {{"Class1.1", 0.469}, {"Class7.2", 0.500}}, "Class7.2"},
+      {2, "cigar-shaped smooth", {{"Class1.1", 0.469}, {"Class7.3", 0.500}}, "Class7.3"},
+      {3, "edge-on disk", {{"Class1.2", 0.430}, {"Class2.1", 0.602}}, "Class2.1"},
+      {4, "spiral", {{"Class1.2", 0.430}, {"Class2.2", 0.715}, {"Class4.1", 0.619}}, "Class4.1"},
   };
 }
 
@@ -72,6 +72,37 @@ std::vector<int> Labeler::label(const VoteTable& table) const {
     }
   }
   return labels;
+}
+
+bool Labeler::has_shares() const noexcept {
+  for (const auto& rule : rules_) {
+    if (rule.share_column.empty()) return false;
+  }
+  return true;
+}
+
+std::vector<std::vector<double>> Labeler::soft_targets(const VoteTable& table) const {
+  std::vector<std::pair<Eigen::Index, std::size_t>> shares;  // column, label
+  for (const auto& rule : rules_) {
+    if (rule.share_column.empty())
+      throw Error("Labeler: rule '" + rule.name + "' names no share column for soft targets");
+    shares.emplace_back(table.column_index(rule.share_column),
+                        static_cast<std::size_t>(rule.label));
+  }
+  std::vector<std::vector<double>> targets(table.rows());
+  for (std::size_t r = 0; r < table.rows(); ++r) {
+    std::vector<double> target(num_classes(), 0.0);
+    double total = 0;
+    for (const auto& [column, label] : shares) {
+      const double share = table.fractions(static_cast<Eigen::Index>(r), column);
+      target[label] += share;
+      total += share;
+    }
+    if (total <= 0) continue;
+    for (double& t : target) t /= total;
+    targets[r] = std::move(target);
+  }
+  return targets;
 }
 
 }  // namespace galaxyzoo

@@ -141,6 +141,16 @@ std::string SplitPlan::manifest_csv() const {
   return out;
 }
 
+std::optional<SoftTargets> SplitPlan::soft_targets() const {
+  if (entries.empty() || class_names.size() < 2) return std::nullopt;
+  SoftTargets targets(class_names.size());
+  for (const auto& e : entries) {
+    if (e.galaxy.target.empty()) return std::nullopt;
+    targets.add(soft_target_key(e.file_name), e.galaxy.target);
+  }
+  return targets;
+}
+
 Splitter::Splitter(SplitOptions options) : options_(options) {
   const bool valid = options_.train_fraction >= 0 && options_.train_fraction <= 1 &&
                      options_.val_fraction >= 0 && options_.val_fraction <= 1 &&
@@ -224,6 +234,8 @@ void write_split(const SplitPlan& plan, const fs::path& output_dir,
   for (const auto& e : plan.entries)
     place(e.galaxy.image, staging.path() / e.file_name, options.placement);
   write_file_atomically(staging.path() / options.manifest_name, plan.manifest_csv());
+  if (const auto targets = plan.soft_targets())
+    write_soft_targets(*targets, staging.path() / options.soft_targets_name);
   staging.commit();
 }
 

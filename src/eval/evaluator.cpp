@@ -13,6 +13,7 @@
 #include "galaxyzoo/core/number_format.hpp"
 #include "galaxyzoo/core/text_table.hpp"
 #include "galaxyzoo/images/heatmap.hpp"
+#include "galaxyzoo/model/catalog_classifier.hpp"
 #include "galaxyzoo/model/classifier.hpp"
 #include "galaxyzoo/model/image_loader.hpp"
 
@@ -118,7 +119,7 @@ std::string predictions_csv(const EvaluationReport& report) {
   std::ostringstream csv;
   const auto& names = report.class_names;
   csv << "file,GalaxyID,true,predicted,true_class,predicted_class";
-  for (const auto& name : names) csv << ',' << csv_field("p_" + name);
+  for (const auto& name : names) csv << ',' << csv_field(probability_column(name));
   csv << '\n';
   csv.precision(6);
   for (const Prediction& p : report.predictions) {

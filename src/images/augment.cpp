@@ -173,6 +173,7 @@ AugmentReport Augmenter::run(const std::vector<fs::path>& inputs, std::size_t nu
     const std::string number = std::to_string(static_cast<std::size_t>(options_.first_number) + i);
     report.files.push_back(
         output_dir / (name_prefix + "_" + number + (options_.proc_suffix ? "_proc.jpg" : ".jpg")));
+    report.sources.push_back(inputs[i % inputs.size()]);
   }
   std::vector<char> skipped(num, 0);
   parallel_for(
@@ -182,7 +183,7 @@ AugmentReport Augmenter::run(const std::vector<fs::path>& inputs, std::size_t nu
           skipped[i] = 1;
           return;
         }
-        const fs::path& input = inputs[i % inputs.size()];
+        const fs::path& input = report.sources[i];
         const Image source = read_image(input);
         if (source.bands != 3) {
           throw InputError(input, 0, "",

@@ -4,8 +4,10 @@
 //
 // - JPEG files (recognised by content, not by name) go to the libjpeg-turbo codec of
 //   jpeg_codec.hpp, which says why.
-// - Everything else (PNG, TIFF, FITS, WebP, ...) goes through libvips, here, which reads
-//   many formats and sample types and whose overhead does not matter for the rare non-JPEG
+// - FITS files go to cfitsio (fits_image.hpp), which reads any HDU and tile-compressed
+//   files, and are clipped and stretched by fits_stretch.hpp.
+// - Everything else (PNG, TIFF, WebP, ...) goes through libvips, here, which reads many
+//   formats and sample types and whose overhead does not matter for the rare non-JPEG
 //   input.
 //
 // JPEG encoding uses libjpeg-turbo for the same reason; PNG encoding and resizing stay on
@@ -15,10 +17,8 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <limits>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <string_view>
@@ -30,6 +30,7 @@
 
 #include "galaxyzoo/core/atomic_output.hpp"
 #include "galaxyzoo/core/error.hpp"
+#include "galaxyzoo/images/fits_stretch.hpp"
 #include "images/jpeg_codec.hpp"
 
 namespace fs = std::filesystem;
@@ -144,63 +145,6 @@ std::vector<std::uint8_t> read_all(const fs::path& path, std::FILE* file) {
 // Every FITS file starts with the card "SIMPLE  =".
 bool is_fits_signature(std::string_view bytes) { return bytes.substr(0, 9) == "SIMPLE  ="; }
 
-// Throws IoError if the FITS file @p path is shorter than its primary header says (the
-// header's 2880-byte blocks, then |BITPIX| / 8 x NAXIS1 x ... x NAXISn bytes of data).
-// libvips (through cfitsio) finds such a truncation only now and then: under the load of
-// the sanitizer builds the unit test's truncated FITS was read without an error about one
-// time in six, pixels and all.
-void check_fits_length(const fs::path& path) {
-  FilePtr file = open_for_reading(path);
-  std::int64_t bitpix = 0, naxis = -1, header_bytes = 0;
-  std::map<std::int64_t, std::int64_t> axes;
-  char card[81] = {};
-  bool end = false;
-  while (!end && std::fread(card, 1, 80, file.get()) == 80) {
-    header_bytes += 80;
-    const std::string_view text(card, 80);
-    const std::string_view key = text.substr(0, 8);
-    auto value = [&]() -> std::int64_t {
-      if (text.substr(8, 2) != "= ") return -1;
-      char* stop = nullptr;
-      const long long v = std::strtoll(card + 10, &stop, 10);
-      return stop == card + 10 ? -1 : static_cast<std::int64_t>(v);
-    };
-    if (key == "END     ") {
-      end = true;
-    } else if (key == "BITPIX  ") {
-      bitpix = value();
-    } else if (key == "NAXIS   ") {
-      naxis = value();
-    } else if (key.substr(0, 5) == "NAXIS") {
-      const std::int64_t n = std::strtoll(std::string(key.substr(5)).c_str(), nullptr, 10);
-      if (n > 0) axes[n] = value();
-    }
-  }
-  if (!end) throw IoError(path, "cannot decode image: truncated FITS header (no END card)");
-  header_bytes = (header_bytes + 2879) / 2880 * 2880;
-  if (naxis <= 0 || naxis > 999 ||
-      !(bitpix == 8 || bitpix == 16 || bitpix == 32 || bitpix == 64 || bitpix == -32 ||
-        bitpix == -64)) {
-    return;  // no primary data, or a header libvips will refuse with its own message
-  }
-  double data_bytes = static_cast<double>(std::abs(bitpix) / 8);
-  for (std::int64_t n = 1; n <= naxis; ++n) {
-    const auto it = axes.find(n);
-    if (it == axes.end() || it->second < 0) return;  // left to libvips
-    data_bytes *= static_cast<double>(it->second);
-  }
-  std::error_code ec;
-  const auto size = static_cast<double>(fs::file_size(path, ec));
-  if (!ec && size < static_cast<double>(header_bytes) + data_bytes) {
-    throw IoError(path, "cannot decode image: truncated FITS file (" +
-                            std::to_string(static_cast<std::int64_t>(size)) +
-                            " bytes, its header describes " +
-                            std::to_string(static_cast<std::int64_t>(
-                                static_cast<double>(header_bytes) + data_bytes)) +
-                            ")");
-  }
-}
-
 // The region read_image() returns from a width x height image: all of it, or the centred
 // crop (offsets rounded down when the margins are odd).
 PixelRegion centred_region(const fs::path& path, const ReadOptions& options, int width,
@@ -269,7 +213,7 @@ std::pair<double, double> finite_range(const vips::VImage& image) {
 
 // Samples of more than 8 bits mapped to 0..255 by @p options.stretch. The range comes
 // from the whole image (@p full), so a crop gives the same values as cropping the whole
-// stretched image. Non-finite samples (FITS blanks) become 0.
+// stretched image. Non-finite samples become 0.
 Image stretch_to_uchar(const vips::VImage& full, const vips::VImage& region,
                        const ReadOptions& options) {
   const auto [lo, hi] = finite_range(full);
@@ -292,17 +236,13 @@ Image stretch_to_uchar(const vips::VImage& full, const vips::VImage& region,
   return out;
 }
 
-Image read_with_vips(const fs::path& path, std::string_view signature, const ReadOptions& options,
-                     ImageInfo* info) {
+Image read_with_vips(const fs::path& path, const ReadOptions& options, ImageInfo* info) {
   ensure_vips();
   if (vips_foreign_find_load(path.c_str()) == nullptr) {
     vips_error_clear();
-    if (is_fits_signature(signature))
-      throw IoError(path, "cannot decode image: libvips was built without FITS support");
     throw IoError(path, "cannot decode image: not a format libvips can read");
   }
 
-  if (is_fits_signature(signature)) check_fits_length(path);
   vips::VImage image;
   try {
     // fail_on: a truncated or corrupt file is an error, not an image padded with grey.
@@ -329,6 +269,60 @@ Image read_with_vips(const fs::path& path, std::string_view signature, const Rea
   } catch (const vips::VError& e) {
     throw IoError(path, "cannot decode image: " + vips_reason(e));
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// FITS (cfitsio)
+
+// The pixels of @p region of @p image.
+Image crop_to(const Image& image, const PixelRegion& region) {
+  if (region.width == image.width && region.height == image.height) return image;
+  Image out(region.width, region.height, image.bands);
+  const std::size_t row = static_cast<std::size_t>(region.width) * image.bands;
+  for (int y = 0; y < region.height; ++y) {
+    const std::size_t from =
+        (static_cast<std::size_t>(region.top + y) * image.width + region.left) * image.bands;
+    std::memcpy(&out.at(0, y, 0), image.pixels.data() + from, row);
+  }
+  return out;
+}
+
+// One grey band as three equal ones.
+Image grey_as_rgb(const Image& grey) {
+  Image out(grey.width, grey.height, 3);
+  for (std::size_t i = 0; i < grey.pixels.size(); ++i)
+    out.pixels[3 * i] = out.pixels[3 * i + 1] = out.pixels[3 * i + 2] = grey.pixels[i];
+  return out;
+}
+
+Image read_fits(const fs::path& path, const ReadOptions& options, ImageInfo* info) {
+  const FitsReadOptions& fits = options.fits;
+  const auto& hdus = fits.composite_hdus;
+  const bool composite = hdus[0] >= 0 || hdus[1] >= 0 || hdus[2] >= 0;
+  if (composite && (hdus[0] < 0 || hdus[1] < 0 || hdus[2] < 0)) {
+    throw Error("'" + path.string() + "': composite HDUs " + std::to_string(hdus[0]) + ", " +
+                std::to_string(hdus[1]) + ", " + std::to_string(hdus[2]) +
+                ": give three HDU numbers (>= 0), or none");
+  }
+  Image image;
+  try {
+    if (composite) {
+      image = read_fits_rgb({{{path, hdus[0]}, {path, hdus[1]}, {path, hdus[2]}}}, fits.display,
+                            options.max_pixels);
+    } else {
+      image = stretch_to_grey(read_fits_plane(path, fits.hdu, nullptr, options.max_pixels),
+                              fits.display);
+      if (fits.grey_to_rgb) image = grey_as_rgb(image);
+    }
+  } catch (const IoError& e) {
+    // "'PATH': no HDU 3 ..." as every reader's "'PATH': cannot decode image: ...".
+    const std::string what = e.what(), named = "'" + path.string() + "': ";
+    throw IoError(
+        path, "cannot decode image: " +
+                  (what.compare(0, named.size(), named) == 0 ? what.substr(named.size()) : what));
+  }
+  fill_info(info, image.width, image.height, image.bands, "fits");
+  return crop_to(image, centred_region(path, options, image.width, image.height));
 }
 
 }  // namespace
@@ -358,7 +352,8 @@ Image read_image(const fs::path& path, const ReadOptions& options, ImageInfo* in
       return centred_region(path, options, width, height);
     });
   }
-  return read_with_vips(path, signature, options, info);
+  if (is_fits_signature(signature)) return read_fits(path, options, info);
+  return read_with_vips(path, options, info);
 }
 
 Image resize(const Image& image, int width, int height) {

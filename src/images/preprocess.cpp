@@ -230,7 +230,8 @@ PreprocessReport Preprocessor::run(const std::vector<fs::path>& inputs,
 std::vector<fs::path> list_images(const fs::path& folder, std::string_view prefix,
                                   std::vector<SkippedEntry>* skipped) {
   const auto is_image = [prefix](const std::string& name) {
-    const std::string ext = lower(fs::path(name).extension().string());
+    std::string ext = lower(fs::path(name).extension().string());
+    if (ext == ".fz") ext = lower(fs::path(name).stem().extension().string());  // .fits.fz
     return name.compare(0, prefix.size(), prefix) == 0 &&
            (ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".tif" || ext == ".tiff" ||
             ext == ".fits" || ext == ".fit");
@@ -243,8 +244,8 @@ std::vector<fs::path> list_images(const fs::path& folder, std::string_view prefi
   }
   if (listing.files.empty() && listing.skipped.empty()) {
     throw IoError(folder, prefix.empty()
-                              ? "no images (.jpg, .jpeg, .png, .tif, .tiff, .fits, .fit) in the "
-                                "input folder"
+                              ? "no images (.jpg, .jpeg, .png, .tif, .tiff, .fits, .fit, "
+                                ".fits.fz) in the input folder"
                               : "no images whose names start with '" + std::string(prefix) +
                                     "' in the input folder");
   }

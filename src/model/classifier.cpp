@@ -91,6 +91,7 @@ std::vector<std::vector<float>> GalaxyClassifier::classify_files(
   loading.batch_size = options.batch_size;
   loading.center_crop = options.center_crop;
   loading.num_workers = options.num_workers;
+  loading.read = options.read;
   loading.pin_memory = device_.is_cuda();
   ImageLoader loader(std::move(images), loading);
   loader.start_epoch(0);

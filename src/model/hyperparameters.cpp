@@ -300,4 +300,23 @@ HyperParameters read_hyperparameters(const fs::path& file) {
   return from_lines(content, file);
 }
 
+TrainingRecipe from_scratch_recipe() {
+  TrainingRecipe recipe;
+  recipe.soft_targets = true;
+  recipe.recalibrate_batchnorm = true;
+  recipe.schedule.warmup_epochs = 1;
+  recipe.schedule.cosine = true;
+  return recipe;
+}
+
+std::string describe(const TrainingRecipe& recipe) {
+  std::string text = recipe.soft_targets ? "soft targets" : "labels";
+  if (recipe.label_smoothing > 0)
+    text += ", label smoothing " + number_text(recipe.label_smoothing);
+  if (recipe.weight_decay > 0) text += ", AdamW weight decay " + number_text(recipe.weight_decay);
+  if (recipe.recalibrate_batchnorm) text += ", BatchNorm recalibrated";
+  text += ", learning rates " + describe(recipe.schedule);
+  return text;
+}
+
 }  // namespace galaxyzoo

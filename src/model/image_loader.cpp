@@ -31,7 +31,8 @@ Rng stream(std::uint64_t seed, std::uint64_t a, std::uint64_t b) {
   return Rng(splitmix64(state));
 }
 
-// Parses "{split}_class_{label}_{counter}[_proc].jpg"; returns the label or -1.
+// Parses "{split}_class_{label}_{counter}[_proc].jpg" (or .fits, .fits.fz); returns the
+// label or -1.
 int label_of(const std::string& name, const std::string& split) {
   const std::string prefix = split + "_class_";
   if (name.compare(0, prefix.size(), prefix) != 0) return -1;
@@ -44,7 +45,9 @@ int label_of(const std::string& name, const std::string& split) {
   const auto [end2, ec2] = std::from_chars(end + 1, last, counter);
   if (ec2 != std::errc()) return -1;
   const std::string_view rest(end2, static_cast<std::size_t>(last - end2));
-  return rest == ".jpg" || rest == "_proc.jpg" ? label : -1;
+  for (const char* ending : {".jpg", "_proc.jpg", ".fits", ".fits.fz"})
+    if (rest == ending) return label;
+  return -1;
 }
 
 }  // namespace
@@ -69,7 +72,7 @@ std::vector<LabeledImage> list_labeled_images(const fs::path& folder,
   std::vector<LabeledImage> out;
   out.reserve(listing.files.size());
   for (const auto& file : listing.files)
-    out.push_back({file, label_in_splits(file.filename().string())});
+    out.push_back({file, label_in_splits(file.filename().string()), {}});
   return out;
 }
 
@@ -102,8 +105,9 @@ struct ImageLoader::State {
       const auto it = cache.find(i);
       if (it != cache.end()) return it->second;
     }
-    ReadOptions read;
+    ReadOptions read = options.read;
     read.crop_width = read.crop_height = options.center_crop;
+    read.fits.grey_to_rgb = true;
     Image img = read_image(images[i].file, read);
     if (img.bands != 3) {
       throw InputError(images[i].file, 0, "",
@@ -183,10 +187,16 @@ struct ImageLoader::State {
     batch.labels = torch::empty({static_cast<std::int64_t>(n)}, torch::kInt64);
     float* data = batch.images.data_ptr<float>();
     auto* labels = batch.labels.data_ptr<std::int64_t>();
+    const auto classes = static_cast<std::int64_t>(images.front().target.size());
+    if (classes > 0) batch.targets = torch::empty({static_cast<std::int64_t>(n), classes});
     for (std::size_t k = 0; k < n; ++k) {
       const std::size_t i = ord[first + k];
       fill(i, for_epoch, data + k * 3 * static_cast<std::size_t>(s) * s);
       labels[k] = images[i].label;
+      if (classes > 0) {
+        std::copy(images[i].target.begin(), images[i].target.end(),
+                  batch.targets.data_ptr<float>() + static_cast<std::int64_t>(k) * classes);
+      }
     }
     return batch;
   }
@@ -231,6 +241,14 @@ ImageLoader::ImageLoader(std::vector<LabeledImage> images, ImageLoaderOptions op
   if (!(options.brightness_min >= 0 && options.brightness_min <= options.brightness_max &&
         options.contrast_min >= 0 && options.contrast_min <= options.contrast_max)) {
     throw Error("ImageLoader: colour jitter ranges must be non-negative and ordered");
+  }
+  for (const auto& image : images) {
+    if (image.target.size() != images.front().target.size()) {
+      throw Error("ImageLoader: '" + image.file.string() + "' has a soft target of " +
+                  std::to_string(image.target.size()) + " classes, '" +
+                  images.front().file.string() + "' one of " +
+                  std::to_string(images.front().target.size()));
+    }
   }
   state_->images = std::move(images);
   state_->options = options;

@@ -3,7 +3,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/nn/functional/loss.h>
 #include <torch/nn/modules/batchnorm.h>
-#include <torch/optim/adam.h>
+#include <torch/optim/optimizer.h>
 #include <torch/serialize/input-archive.h>
 #include <torch/serialize/output-archive.h>
 #include <torch/utils.h>
@@ -21,6 +21,7 @@
 #include "galaxyzoo/core/sealed_file.hpp"
 #include "galaxyzoo/model/distributed.hpp"
 #include "model/collective.hpp"
+#include "model/optimization.hpp"
 #include "model/sealed_archive.hpp"
 
 namespace galaxyzoo {
@@ -127,8 +128,8 @@ void set_cpu_rng_state(const torch::Tensor& state) {
 }
 
 void save_checkpoint(const std::filesystem::path& file, const VGG16Classifier& model,
-                     torch::optim::Adam& optimizer, const Progress& p, const NamedTensors& best,
-                     const std::string& note) {
+                     torch::optim::Optimizer& optimizer, const Progress& p,
+                     const NamedTensors& best, const std::string& note) {
   torch::serialize::OutputArchive archive;
   archive.write("format", c10::IValue(std::string(kCheckpointFormat)));
   archive.write("format_version", c10::IValue(kCheckpointVersion));
@@ -189,7 +190,7 @@ std::vector<EpochStats> read_history(detail::SealedArchive& in) {
 
 // Reads a checkpoint into model, optimiser, progress and best weights.
 void load_checkpoint(const std::filesystem::path& file, VGG16Classifier& model,
-                     torch::optim::Adam& optimizer, Progress& p, NamedTensors& best) {
+                     torch::optim::Optimizer& optimizer, Progress& p, NamedTensors& best) {
   detail::SealedArchive in(file, "checkpoint");
   check_checkpoint_format(in);
   if (const auto key = in.text("model_options"); key != options_key(model->options())) {
@@ -245,25 +246,6 @@ void freeze_batchnorm(const VGG16Classifier& model) {
   }
 }
 
-// Adam's two parameter groups: the trainable features layers and the head.
-std::vector<torch::optim::OptimizerParamGroup> parameter_groups(const VGG16Classifier& model,
-                                                                const TrainerOptions& o) {
-  std::vector<torch::optim::OptimizerParamGroup> groups;
-  groups.emplace_back(model->body_parameters(),
-                      std::make_unique<torch::optim::AdamOptions>(o.lr_body));
-  groups.emplace_back(model->head_parameters(),
-                      std::make_unique<torch::optim::AdamOptions>(o.lr_head));
-  return groups;
-}
-
-// Cross-entropy, weighted per class when the options say so.
-torch::nn::functional::CrossEntropyFuncOptions loss_options(const TrainerOptions& o) {
-  auto criterion = torch::nn::functional::CrossEntropyFuncOptions();
-  if (!o.class_weights.empty())
-    criterion.weight(torch::tensor(o.class_weights, torch::kFloat32).to(o.device));
-  return criterion;
-}
-
 // One call of Trainer::fit: the optimiser, where training stands and the best weights,
 // and the steps: resume (or start afresh), train an epoch, end it (validation, early
 // stopping, callbacks, checkpoint), finish.
@@ -274,8 +256,8 @@ class Fitting {
       : trainer_(trainer),
         model_(trainer.model()),
         options_(options),
-        optimizer_(parameter_groups(model_, options), torch::optim::AdamOptions(options.lr_head)),
-        criterion_(loss_options(options)),
+        optimizer_(detail::make_optimizer(model_, options)),
+        criterion_(detail::training_loss_options(options)),
         world_(options.distributed) {}
 
   TrainingResult run(ImageLoader& train, ImageLoader* val) {
@@ -284,6 +266,8 @@ class Fitting {
     for (; !p_.finished && p_.epoch < options_.epochs; ++p_.epoch) {
       const std::optional<double> seconds = train_epoch(train);
       if (!seconds) return interrupted();
+      if (options_.recalibrate_batchnorm)
+        detail::recalibrate_batchnorm(model_, train, p_.epoch, options_);
       end_epoch(*seconds, val);
       if (p_.finished) break;
       if (world_.any(stop_requested())) return interrupted();
@@ -312,13 +296,13 @@ class Fitting {
       return;
     }
     try {
-      load_checkpoint(file, model_, optimizer_, p_, best_);
+      load_checkpoint(file, model_, *optimizer_, p_, best_);
     } catch (const CorruptFileError& e) {
       // Damaged (a disk fault, a copy cut short): fall back to the one before it.
       const auto previous = previous_copy(file);
       if (!std::filesystem::exists(previous, ec)) throw;
       result_.recovered_checkpoint = e.what();
-      load_checkpoint(previous, model_, optimizer_, p_, best_);
+      load_checkpoint(previous, model_, *optimizer_, p_, best_);
       if (options_.on_notice) {
         options_.on_notice(std::string(e.what()) + "; resumed from the previous checkpoint '" +
                            previous.string() + "'");
@@ -355,6 +339,8 @@ class Fitting {
                         static_cast<std::size_t>(p_.next_batch));
     double images = 0;  // trained on by this process since the meter started
     while (auto batch = train.next()) {
+      detail::set_learning_rates(*optimizer_, options_, p_.epoch * batches + p_.next_batch,
+                                 batches);
       train_batch(*batch);
       images += static_cast<double>(batch->labels.size(0));
       meter.update(static_cast<std::size_t>(p_.next_batch), images);
@@ -377,17 +363,17 @@ class Fitting {
   void train_batch(const Batch& batch) {
     const auto x = batch.images.to(options_.device, /*non_blocking=*/true);
     const auto y = batch.labels.to(options_.device, /*non_blocking=*/true);
-    optimizer_.zero_grad();
+    optimizer_->zero_grad();
     if (world_.active()) seed_batch(options_.seed, world_.rank(), p_.epoch, p_.next_batch);
     torch::Tensor logits;
     {
       const AutocastScope autocast(options_.mixed_precision && options_.device.is_cuda());
       logits = model_->forward(x).to(torch::kFloat32);
     }
-    const auto loss = torch::nn::functional::cross_entropy(logits, y, criterion_);
+    const auto loss = detail::training_loss(logits, batch, options_, criterion_);
     loss.backward();
     world_.average_gradients(model_);
-    optimizer_.step();
+    optimizer_->step();
     p_.loss_sum += loss.item<double>() * static_cast<double>(y.size(0));
     p_.correct += logits.argmax(1).eq(y).sum().item<std::int64_t>();
     p_.seen += y.size(0);
@@ -459,7 +445,7 @@ class Fitting {
       all.seen = static_cast<std::int64_t>(t[2]);
     }
     if (!options_.checkpoint.empty() && world_.is_main())
-      save_checkpoint(options_.checkpoint, model_, optimizer_, all, best_,
+      save_checkpoint(options_.checkpoint, model_, *optimizer_, all, best_,
                       options_.checkpoint_note);
     world_.barrier();
   }
@@ -489,7 +475,7 @@ class Fitting {
   Trainer& trainer_;
   VGG16Classifier& model_;
   const TrainerOptions& options_;
-  torch::optim::Adam optimizer_;
+  std::unique_ptr<torch::optim::Optimizer> optimizer_;
   torch::nn::functional::CrossEntropyFuncOptions criterion_;
   const Collective world_;
   Progress p_;
@@ -503,8 +489,11 @@ Trainer::Trainer(VGG16Classifier model, TrainerOptions options)
     : model_(std::move(model)), options_(std::move(options)) {
   const auto& o = options_;
   if (o.epochs < 1) throw Error("Trainer: epochs must be at least 1");
-  if (o.patience < 0 || o.lr_body < 0 || o.lr_head < 0)
-    throw Error("Trainer: patience and learning rates must not be negative");
+  if (o.patience < 0 || o.lr_body < 0 || o.lr_head < 0 || !(o.weight_decay >= 0))
+    throw Error("Trainer: patience, learning rates and weight_decay must not be negative");
+  if (!(o.label_smoothing >= 0 && o.label_smoothing < 1))
+    throw Error("Trainer: label_smoothing must lie in [0, 1)");
+  check_lr_schedule(o.schedule);
   if (!o.class_weights.empty()) {
     if (static_cast<std::int64_t>(o.class_weights.size()) != model_->options().num_classes()) {
       throw Error("Trainer: " + std::to_string(o.class_weights.size()) + " class weights for " +
@@ -514,6 +503,13 @@ Trainer::Trainer(VGG16Classifier model, TrainerOptions options)
       if (!(w > 0)) throw Error("Trainer: class weights must be positive");
     }
   }
+}
+
+void apply_recipe(const TrainingRecipe& recipe, TrainerOptions& options) {
+  options.recalibrate_batchnorm = recipe.recalibrate_batchnorm;
+  options.label_smoothing = recipe.label_smoothing;
+  options.weight_decay = recipe.weight_decay;
+  options.schedule = recipe.schedule;
 }
 
 CheckpointSummary read_checkpoint_summary(const std::filesystem::path& checkpoint) {

@@ -9,6 +9,7 @@
 
 #include "galaxyzoo/core/error.hpp"
 #include "galaxyzoo/data/labeling.hpp"
+#include "galaxyzoo/data/soft_targets.hpp"
 #include "galaxyzoo/images/image.hpp"
 #include "galaxyzoo/model/classifier_file.hpp"
 #include "galaxyzoo/model/distributed.hpp"
@@ -61,6 +62,9 @@ TrainerOptions trainer_options(const TrainingRunOptions& options,
               "params.lr_head");
   trainer.lr_body = options.params.lr_body;
   trainer.lr_head = options.params.lr_head;
+  check_owned(trainer.soft_targets, defaults.soft_targets, !options.soft_targets.empty(),
+              "trainer.soft_targets", "soft_targets");
+  trainer.soft_targets = !options.soft_targets.empty();
   if (options.balanced) {
     const auto weights = balanced_weights(train_images, num_classes);
     check_owned(trainer.class_weights, defaults.class_weights, weights, "trainer.class_weights",
@@ -171,6 +175,17 @@ std::string run_settings(const TrainingRunOptions& options, const TrainerOptions
   j["mixed_precision"] = trainer.mixed_precision;
   j["freeze_batchnorm"] = trainer.freeze_batchnorm;
   j["processes"] = loader.world_size;
+  std::string tables;
+  for (const auto& file : options.soft_targets)
+    tables += file.string() + " " + file_stamp(file) + ";";
+  j["soft_targets"] = tables;
+  j["label_smoothing"] = trainer.label_smoothing;
+  j["weight_decay"] = trainer.weight_decay;
+  j["recalibrate_batchnorm"] = trainer.recalibrate_batchnorm;
+  const LrSchedule& s = trainer.schedule;
+  j["schedule"] = {s.warmup_epochs, s.cosine,
+                   s.cosine ? (s.decay_epochs > 0 ? s.decay_epochs : trainer.epochs) : 0,
+                   s.final_factor};
   return j.dump();
 }
 
@@ -201,6 +216,30 @@ std::string reuse_refusal(const CheckpointSummary& earlier, const TrainerOptions
   if (earlier.stopped_by_callback)
     return "it was stopped by its caller (pruned), not by its epochs or patience";
   return "";
+}
+
+// Refuses to resume @p trainer's checkpoint when it was written with other settings. A
+// damaged checkpoint is left to the trainer (which falls back to its previous copy).
+void check_resumable(const TrainerOptions& trainer) {
+  CheckpointSummary earlier;
+  try {
+    earlier = read_checkpoint_summary(trainer.checkpoint);
+  } catch (const CorruptFileError&) {
+    return;
+  }
+  if (earlier.note.empty() || earlier.note == trainer.checkpoint_note) return;
+  const std::string keys = settings_differences(earlier.note, trainer.checkpoint_note);
+  if (keys.empty()) return;
+  throw Error("'" + trainer.checkpoint.string() + "' was written with other settings (" + keys +
+              "): resume it with its own, or delete it to start afresh");
+}
+
+// Attaches to each of @p images its soft target from @p targets.
+void attach_targets(std::vector<LabeledImage>& images, const SoftTargets& targets) {
+  for (auto& image : images) {
+    const auto& t = targets.of(image.file);
+    image.target.assign(t.begin(), t.end());
+  }
 }
 
 // Starts this run from a link to (or copy of) options.continue_from when that run's
@@ -308,12 +347,14 @@ TrainingRunResult run_training(const TrainingRunOptions& options) {
   if (options.refit && options.train_val)
     throw Error("run_training: refit trains on train + val itself; it cannot follow train_val");
   TrainingRunResult run;
-  const auto train_images =
+  auto train_images =
       list_labeled_images(options.data, options.train_val ? std::vector<std::string>{"train", "val"}
                                                           : std::vector<std::string>{"train"});
   const auto val_images =
       options.train_val ? std::vector<LabeledImage>{} : list_labeled_images(options.data, {"val"});
   check_images(options, train_images, val_images);
+  if (!options.soft_targets.empty())
+    attach_targets(train_images, read_soft_targets(options.soft_targets));
   run.train_images = train_images.size();
   run.val_images = val_images.size();
   int num_classes = 2;
@@ -330,9 +371,12 @@ TrainingRunResult run_training(const TrainingRunOptions& options) {
   std::error_code ec;
   fs::create_directories(options.output_dir, ec);
   if (ec) throw IoError(options.output_dir, ec.message());
-  if (fs::exists(trainer.checkpoint) && !options.resume) {
-    throw Error("'" + trainer.checkpoint.string() +
-                "' exists: resume to continue that run, or delete it to start afresh");
+  if (fs::exists(trainer.checkpoint)) {
+    if (!options.resume) {
+      throw Error("'" + trainer.checkpoint.string() +
+                  "' exists: resume to continue that run, or delete it to start afresh");
+    }
+    check_resumable(trainer);
   }
   take_over(options, trainer, run);
 

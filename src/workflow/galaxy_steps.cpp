@@ -18,6 +18,7 @@
 #include "galaxyzoo/core/stop_request.hpp"
 #include "galaxyzoo/core/text_file.hpp"
 #include "galaxyzoo/data/dataset.hpp"
+#include "galaxyzoo/data/soft_targets.hpp"
 #include "galaxyzoo/data/splitter.hpp"
 #include "galaxyzoo/eval/evaluator.hpp"
 #include "galaxyzoo/hpo/hpo_search.hpp"
@@ -67,6 +68,22 @@ SearchSpace search_space(const GalaxyWorkflowOptions& options) {
   return options.weights.empty() ? SearchSpace::vgg16_from_scratch() : SearchSpace::vgg16_default();
 }
 
+// The soft targets of augment step @p k's copies.
+fs::path augmented_targets_file(const GalaxyWorkflowPaths& paths, int k) {
+  return paths.preprocessed / ("soft_targets_train_class_" + std::to_string(k) + ".csv");
+}
+
+// The recipe: the options', else the default with or without weights. A cosine without an
+// end ends at the final training's last epoch, which the search's shorter trials share.
+TrainingRecipe training_recipe(const GalaxyWorkflowOptions& options) {
+  TrainingRecipe recipe = options.recipe            ? *options.recipe
+                          : options.weights.empty() ? from_scratch_recipe()
+                                                    : TrainingRecipe{};
+  if (recipe.schedule.cosine && recipe.schedule.decay_epochs == 0)
+    recipe.schedule.decay_epochs = options.epochs;
+  return recipe;
+}
+
 // What every training (search trials and final) shares.
 TrainingRunOptions training_base(const GalaxyWorkflowOptions& options,
                                  const GalaxyWorkflowPaths& paths, const torch::Device& device) {
@@ -91,6 +108,13 @@ TrainingRunOptions training_base(const GalaxyWorkflowOptions& options,
     base.loader.contrast_max = 1.2;
     base.loader.rotations = true;
   }
+  const TrainingRecipe recipe = training_recipe(options);
+  apply_recipe(recipe, base.trainer);
+  if (recipe.soft_targets) {
+    base.soft_targets.push_back(paths.dataset / kSoftTargetsFile);
+    if (options.num_class_2 > 0) base.soft_targets.push_back(augmented_targets_file(paths, 2));
+    if (options.num_class_3 > 0) base.soft_targets.push_back(augmented_targets_file(paths, 3));
+  }
   return base;
 }
 
@@ -107,6 +131,17 @@ void add_training_inputs(StepInputs& inputs, const GalaxyWorkflowOptions& option
       .set("patience", options.patience)
       .set("seed", static_cast<std::int64_t>(options.seed))
       .file(options.weights.empty() ? fs::path() : options.weights);
+  // Only a recipe other than the original's, so that work folders made before it keep
+  // their steps.
+  const TrainerOptions& t = base.trainer;
+  if (!base.soft_targets.empty() || t.label_smoothing > 0 || t.weight_decay > 0 ||
+      is_scheduled(t.schedule) || t.recalibrate_batchnorm) {
+    inputs.set("soft_targets", base.soft_targets.empty() ? "no" : "yes")
+        .set("recalibrate_batchnorm", t.recalibrate_batchnorm ? "yes" : "no")
+        .set("label_smoothing", t.label_smoothing)
+        .set("weight_decay", t.weight_decay)
+        .set("schedule", describe(t.schedule));
+  }
 }
 
 // create_dataset's summary line and details.
@@ -201,7 +236,7 @@ WorkflowStep augment_step(const GalaxyStepContext& c, int k) {
       .set("window",
            std::vector<std::int64_t>{c.options.augment_window_first, c.options.augment_window_last})
       .set("resampling", to_string(c.options.augment_resampling));
-  augment.run = [&c, num, class_str] {
+  augment.run = [&c, num, class_str, k] {
     AugmenterOptions augment_options;
     augment_options.seed = c.options.seed;
     augment_options.num_workers = c.options.num_workers;
@@ -215,6 +250,12 @@ WorkflowStep augment_step(const GalaxyStepContext& c, int k) {
         augmentation_inputs(c.paths.preprocessed, class_str, augment_options.first_number);
     const AugmentReport report =
         Augmenter(augment_options).run(inputs, num, c.paths.preprocessed, "train_" + class_str);
+    // The copies inherit their sources' soft targets, when create_dataset wrote them.
+    if (const fs::path table = c.paths.dataset / kSoftTargetsFile; fs::exists(table)) {
+      write_soft_targets(
+          inherited_soft_targets(read_soft_targets(table), report.sources, report.files),
+          augmented_targets_file(c.paths, k));
+    }
     json details{
         {"inputs", inputs.size()}, {"written", report.written}, {"up_to_date", report.up_to_date}};
     return StepOutcome{
@@ -222,7 +263,11 @@ WorkflowStep augment_step(const GalaxyStepContext& c, int k) {
         std::to_string(num) + " new " + class_str + " images from " + std::to_string(inputs.size()),
         details.dump()};
   };
-  augment.clean = [&c, class_str] { remove_augmented(c.paths.preprocessed, "train_" + class_str); };
+  augment.clean = [&c, class_str, k] {
+    remove_augmented(c.paths.preprocessed, "train_" + class_str);
+    std::error_code ec;
+    fs::remove(augmented_targets_file(c.paths, k), ec);
+  };
   return augment;
 }
 

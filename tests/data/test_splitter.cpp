@@ -163,12 +163,20 @@ struct Folder {
 
 BOOST_FIXTURE_TEST_CASE(write_split_places_images_and_manifest, Folder) {
   gz::write_split(plan, dir / "out");
-  BOOST_TEST(files_in(dir / "out") == plan.entries.size() + 1);
+  BOOST_TEST(files_in(dir / "out") == plan.entries.size() + 2);  // + manifest, soft targets
   for (const auto& e : plan.entries) {
     BOOST_REQUIRE(fs::exists(dir / "out" / e.file_name));
     BOOST_TEST(fs::file_size(dir / "out" / e.file_name) == fs::file_size(e.galaxy.image));
   }
   BOOST_TEST(gz::testing::read_text(dir / "out" / "manifest.csv") == plan.manifest_csv());
+  // Every image's vote distribution, keyed by its name without extension.
+  const gz::SoftTargets targets = gz::read_soft_targets(dir / "out" / gz::kSoftTargetsFile);
+  BOOST_TEST(targets.size() == plan.entries.size());
+  for (const auto& e : plan.entries) {
+    BOOST_REQUIRE(e.galaxy.target.size() == plan.class_names.size());
+    BOOST_TEST(targets.of(dir / "out" / e.file_name) == e.galaxy.target,
+               boost::test_tools::per_element());
+  }
   // Hard links share the inode with the source.
   BOOST_TEST(fs::hard_link_count(plan.entries[0].galaxy.image) == 2u);
 }
@@ -190,7 +198,7 @@ BOOST_FIXTURE_TEST_CASE(existing_output_is_kept_unless_replacing, Folder) {
   options.replace_existing = true;
   gz::write_split(plan, dir / "out", options);
   BOOST_TEST(!fs::exists(dir / "out" / "precious.txt"));
-  BOOST_TEST(files_in(dir / "out") == plan.entries.size() + 1);
+  BOOST_TEST(files_in(dir / "out") == plan.entries.size() + 2);
   BOOST_TEST(files_in(dir.path()) == 2u);
 }
 

@@ -145,6 +145,8 @@ repro "--epochs: got '0', expected a whole number in [1, 100000]" hpo \
 repro "--image_size: got '48', expected a whole number in [32, 1024], a multiple of 32" model \
   "$bin/train_model" --image_size 48 --output_dir model
 repro "--grace must be more than --heartbeat" hpo "$bin/vgg16_hpo" --heartbeat 10 --grace 5 --output_dir hpo
+repro "--clip_percentiles: got 99,1, expected LOW,HIGH with LOW < HIGH" predictions.csv \
+  "$bin/classify" --clip_percentiles 99,1 galaxy.fits
 [ -z "$(ls -A "$work" | grep -v -E '^(cases|failures|repro.log|.*\.flags)$')" ] ||
   fail "something was written in $work: $(ls -A "$work")"
 

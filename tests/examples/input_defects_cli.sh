@@ -8,21 +8,6 @@
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/cli_common.sh" "$@"
 
-# Runs "$@", its output in $work/out.log; its exit status in $status.
-run() {
-  status=0
-  "$@" >"$work/out.log" 2>&1 || status=$?
-}
-# Fails unless the last run() exited with $1 and its output holds each of the rest.
-expect() {
-  local want=$1
-  shift
-  [ "$status" -eq "$want" ] || { cat "$work/out.log"; fail "expected exit status $want, got $status"; }
-  for text in "$@"; do
-    grep -qF -- "$text" "$work/out.log" || { cat "$work/out.log"; fail "the output should say: $text"; }
-  done
-}
-
 "$bin/make_test_dataset" --output_dir "$work/data" --per_class 6 --unlabeled 0 --seed 3 --image_size 64 >/dev/null 2>&1
 images="$work/data/images_training_rev1"
 good=$(ls "$images" | head -1)
@@ -95,11 +80,12 @@ model="$work/model/final_vgg16_model.pt"
 # Defect 6: catalogue rows without an image are listed, the rest classified, exit status 4.
 printf 'GalaxyID\n%s\n999999\n' "${good%.jpg}" >"$work/c.csv"
 run "$bin/classify" --model "$model" --catalog "$work/c.csv" --input_dir "$images" --output "$work/pred.csv" --device cpu
-expect 4 "1 catalogue rows have no image" "GalaxyID 999999: no image 999999.jpg" "classified 1, missing 1"
+expect 4 "1 catalogue rows were not classified" "GalaxyID 999999 ($work/c.csv:3): no file '$images/999999.jpg'" \
+  "classified 1, not classified 1"
 [ "$(wc -l <"$work/pred.csv")" -eq 2 ] || fail "classify should write the one row that has an image"
 printf 'GalaxyID\n999998\n999999\n' >"$work/none.csv"
 run "$bin/classify" --model "$model" --catalog "$work/none.csv" --input_dir "$images" --output "$work/none_pred.csv" --device cpu
-expect 1 "none of the 2 catalogue rows of '$work/none.csv' has an image in '$images'"
+expect 1 "none of the 2 catalogue rows of '$work/none.csv' has an image ($images/{id}.jpg)"
 # classify --input_dir with a link loop: named, the rest classified, exit status 4.
 run "$bin/classify" --model "$model" --input_dir "$work/d" --output "$work/d_pred.csv" --device cpu
 expect 4 "'$work/d/a.jpg': a symbolic-link loop" "3 folder entries could not be read"

@@ -279,15 +279,16 @@ BOOST_AUTO_TEST_CASE(fits_images_are_read_and_stretched) {
     for (int x = 0; x < 4; ++x) samples.push_back(static_cast<float>(10 * y + x));
   write_fits_float(dir / "cutout.fits", 4, 3, samples);
 
-  gz::ReadOptions linear;
-  linear.stretch = gz::Stretch::linear;
+  gz::ReadOptions linear;  // min-max clipping, linear: the values are known
+  linear.fits.display.clip = gz::FitsClip::minmax;
+  linear.fits.display.stretch = gz::Stretch::linear;
   gz::ImageInfo info;
   const auto img = gz::read_image(dir / "cutout.fits", linear, &info);
   BOOST_TEST(info.format == "fits");
   BOOST_TEST(info.width == 4);
   BOOST_TEST(info.height == 3);
   BOOST_TEST(info.bands == 1);
-  // libvips shows FITS the astronomers' way up: the first data row at the bottom.
+  // FITS the astronomers' way up: the first data row at the bottom.
   BOOST_TEST(img.at(0, 2, 0) == 0);    // value 0
   BOOST_TEST(img.at(3, 0, 0) == 255);  // value 23
   BOOST_TEST(img.at(1, 1, 0) == std::lround(255.0 * 11 / 23));
@@ -300,7 +301,19 @@ BOOST_AUTO_TEST_CASE(fits_images_are_read_and_stretched) {
   // A truncated FITS file is an error too.
   const std::string bytes = gz::testing::read_text(dir / "cutout.fits");
   gz::testing::write_text(dir / "short.fits", bytes.substr(0, 2880 + 10));
-  expect_io_error(dir / "short.fits", {}, "truncated FITS file (2890 bytes, its header describes");
+  expect_io_error(dir / "short.fits", {}, "cannot read the pixels of HDU 0 (primary)");
+
+  // A single band as grey RGB, for the network; the same pixels in every band.
+  gz::ReadOptions rgb = linear;
+  rgb.fits.grey_to_rgb = true;
+  rgb.crop_width = rgb.crop_height = 0;
+  const auto grey_rgb = gz::read_image(dir / "cutout.fits", rgb, &info);
+  BOOST_TEST(info.bands == 3);
+  BOOST_REQUIRE(grey_rgb.bands == 3);
+  for (int b = 0; b < 3; ++b) BOOST_TEST(grey_rgb.at(1, 1, b) == img.at(1, 1, 0));
+  // The default clips at the 0.5 and 99.5 percentiles and stretches by asinh.
+  BOOST_TEST(gz::read_image(dir / "cutout.fits").at(3, 0, 0) == 255);
+  BOOST_TEST(gz::read_image(dir / "cutout.fits").at(0, 2, 0) == 0);
 }
 
 BOOST_AUTO_TEST_CASE(truncated_pngs_are_errors) {

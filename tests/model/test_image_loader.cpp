@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "fits_samples.hpp"
 #include "kaggle_fixture.hpp"
 
 namespace gz = galaxyzoo;
@@ -279,4 +280,36 @@ BOOST_FIXTURE_TEST_CASE(ranks_take_disjoint_shards_that_make_up_the_global_batch
   options.rank = 2;
   options.world_size = 2;
   BOOST_CHECK_THROW(gz::ImageLoader(images, options), gz::Error);
+}
+
+BOOST_AUTO_TEST_CASE(fits_images_are_listed_and_read_as_grey_rgb) {
+  TempDir dir;
+  using gz::testing::fits_image;
+  auto ramp = fits_image(8, 8, [](int x, int y) { return x + 8 * y; });  // 0 ... 63
+  gz::testing::write_fits(dir / "train_class_1_0.fits", {ramp});
+  ramp.bitpix = SHORT_IMG;
+  gz::testing::write_fits(dir / "train_class_2_1.fits.fz", {ramp}, RICE_1);
+  const auto images = gz::list_labeled_images(dir.path(), {"train"});
+  BOOST_REQUIRE(images.size() == 2u);
+  BOOST_TEST(images[1].label == 2);
+  auto options = eight_pixels();
+  options.read.fits.display.clip = gz::FitsClip::minmax;
+  options.read.fits.display.stretch = gz::Stretch::linear;
+  gz::ImageLoader loader(images, options);
+  loader.start_epoch(0);
+  const auto batch = loader.next();
+  BOOST_REQUIRE(batch.has_value());
+  BOOST_TEST(batch->images.size(1) == 3);
+  // Every band holds the grey value: the brightest sample (FITS row 7, column 7) is at the
+  // top right and 1.0 in all three bands, the faintest (row 0, column 0) 0.
+  for (std::int64_t n = 0; n < 2; ++n) {
+    for (int c = 0; c < 3; ++c) {
+      const auto top_right =
+          batch->images[n][c][0][7].item<float>() * gz::kImageNetStd[c] + gz::kImageNetMean[c];
+      const auto bottom_left =
+          batch->images[n][c][7][0].item<float>() * gz::kImageNetStd[c] + gz::kImageNetMean[c];
+      BOOST_TEST(top_right == 1.0F, boost::test_tools::tolerance(1e-5F));
+      BOOST_TEST(bottom_left == 0.0F, boost::test_tools::tolerance(1e-5F));
+    }
+  }
 }

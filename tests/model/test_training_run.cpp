@@ -4,6 +4,7 @@
 #include <galaxyzoo/core/error.hpp>
 #include <galaxyzoo/core/event_log.hpp>
 #include <galaxyzoo/core/stop_request.hpp>
+#include <galaxyzoo/data/soft_targets.hpp>
 #include <galaxyzoo/images/image.hpp>
 #include <galaxyzoo/model/classifier_file.hpp>
 #include <galaxyzoo/model/training_run.hpp>
@@ -268,6 +269,69 @@ BOOST_AUTO_TEST_CASE(an_earlier_run_with_other_settings_is_not_continued) {
   // Other images: one more training image.
   gz::testing::write_colour_classes(dir / "more", 2, 7, 2, kSize);
   skipped([&](gz::TrainingRunOptions& o) { o.data = dir / "more"; }, "images");
+  skipped([](gz::TrainingRunOptions& o) { o.trainer.weight_decay = 0.01; }, "weight_decay");
+  skipped([](gz::TrainingRunOptions& o) { o.trainer.label_smoothing = 0.1; }, "label_smoothing");
+  skipped([](gz::TrainingRunOptions& o) { o.trainer.recalibrate_batchnorm = true; },
+          "recalibrate_batchnorm");
+  skipped([](gz::TrainingRunOptions& o) { o.trainer.schedule.warmup_epochs = 1; }, "schedule");
+}
+
+BOOST_AUTO_TEST_CASE(resuming_with_other_settings_is_an_error_naming_them) {
+  TempDir dir;
+  write_images(dir / "data");
+  auto options = quick(dir);
+  options.trainer.epochs = 1;
+  gz::run_training(options);
+  options.resume = true;
+  options.trainer.schedule.cosine = true;
+  try {
+    gz::run_training(options);
+    BOOST_FAIL("resumed with another schedule");
+  } catch (const gz::Error& e) {
+    BOOST_TEST(std::string(e.what()).find("schedule") != std::string::npos, e.what());
+  }
+}
+
+// Soft-target tables for every train and val image of dir/data: one-hot on the label but
+// for a share of 0.2 on the other class.
+std::filesystem::path write_targets(const TempDir& dir, bool leave_one_out) {
+  gz::SoftTargets targets(2);
+  for (const auto& image : gz::list_labeled_images(dir / "data", {"train", "val"})) {
+    if (leave_one_out && image.file.filename().string().rfind("train_class_1_", 0) == 0) continue;
+    targets.add(gz::soft_target_key(image.file),
+                image.label == 0 ? std::vector<double>{0.8, 0.2} : std::vector<double>{0.2, 0.8});
+  }
+  const auto file = dir / (leave_one_out ? "partial.csv" : "targets.csv");
+  gz::write_soft_targets(targets, file);
+  return file;
+}
+
+BOOST_AUTO_TEST_CASE(soft_targets_reach_training_and_a_missing_one_is_named) {
+  TempDir dir;
+  write_images(dir / "data");
+  auto options = quick(dir);
+  options.soft_targets = {write_targets(dir, false)};
+  options.trainer.schedule.warmup_epochs = 0.5;
+  options.trainer.schedule.cosine = true;
+  options.trainer.weight_decay = 0.01;
+  options.trainer.recalibrate_batchnorm = true;
+  const auto run = gz::run_training(options);
+  BOOST_REQUIRE(run.training.history.size() == 2u);
+  // Against targets of 0.8 / 0.2 the loss cannot fall below their entropy, 0.5 nats.
+  for (const auto& e : run.training.history) BOOST_TEST(e.train_loss > 0.5);
+  const auto note = gz::read_checkpoint_summary(dir / "out" / "checkpoint_vgg16.pt").note;
+  BOOST_TEST(note.find("targets.csv") != std::string::npos, note);
+
+  auto partial = quick(dir);
+  partial.output_dir = dir / "partial";
+  partial.soft_targets = {write_targets(dir, true)};
+  try {
+    gz::run_training(partial);
+    BOOST_FAIL("no error for a training image without a soft target");
+  } catch (const gz::InputError& e) {
+    BOOST_TEST(e.file().filename().string().rfind("train_class_1_", 0) == 0u, e.what());
+    BOOST_TEST(std::string(e.what()).find("partial.csv") != std::string::npos, e.what());
+  }
 }
 
 BOOST_AUTO_TEST_CASE(class_names) {

@@ -89,12 +89,10 @@ def make(folder):
 
 
 def read_classify_csv(path):
-    """{image file name: probabilities} from classify's CSV (p0.. or class-name columns)."""
+    """{image file name: probabilities} from classify's CSV (the p_<class name> columns)."""
     with open(path) as f:
         rows = list(csv.DictReader(f))
-    columns = list(rows[0].keys())
-    start = columns.index("predicted") + 1
-    names = [c for c in columns[start:] if c not in ("reason", "error")]
+    names = [c for c in rows[0].keys() if c.startswith("p_")]
     return {os.path.basename(r["file"]): [float(r[c]) for c in names] for r in rows}
 
 

@@ -60,6 +60,9 @@ struct Galaxy {
   std::size_t counter = 0;      ///< 0, 1, ... within its class, in catalogue order
   std::size_t row = 0;          ///< row in the vote table (0-based, header excluded)
   std::filesystem::path image;  ///< source image file
+  /// Its soft target, a distribution over the classes from its votes
+  /// (Labeler::soft_targets()); empty when the rules name no share columns.
+  std::vector<double> target;
 };
 
 /// How many galaxies each filter removed.

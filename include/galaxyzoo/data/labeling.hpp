@@ -36,6 +36,8 @@ struct ClassRule {
   int label = 0;                  ///< class index, 0 ... num_classes - 1
   std::string name;               ///< human-readable name, e.g. "completely round smooth"
   std::vector<Threshold> all_of;  ///< conditions, all required
+  /// Column holding the class's share of all votes, for soft targets (empty: none).
+  std::string share_column;
 };
 
 /// The workflow's five Galaxy Zoo classes, in rule order:
@@ -44,6 +46,9 @@ struct ClassRule {
 /// 2 cigar-shaped smooth (Class1.1 >= 0.469, Class7.3 >= 0.5),
 /// 3 edge-on disk (Class1.2 >= 0.430, Class2.1 >= 0.602),
 /// 4 spiral (Class1.2 >= 0.430, Class2.2 >= 0.715, Class4.1 >= 0.619).
+/// Their shares (ClassRule::share_column), the Kaggle table's products down the decision
+/// tree: smooth x round (Class7.1), smooth x in-between (Class7.2), smooth x cigar
+/// (Class7.3), features x edge-on (Class2.1), features x not edge-on x spiral (Class4.1).
 std::vector<ClassRule> galaxy_zoo_rules();
 
 /// Applies a list of ClassRule to vote tables.
@@ -56,6 +61,16 @@ class Labeler {
   /// Label of every row of @p table: the first rule that holds, or -1.
   /// @throws InputError naming the column if a rule refers to a column @p table lacks.
   std::vector<int> label(const VoteTable& table) const;
+
+  /// Whether every rule names a share column, so that soft_targets() can be computed.
+  bool has_shares() const noexcept;
+
+  /// The soft target of every row of @p table: per class (by label) the sum of the
+  /// share columns of its rules, divided by the sum over all classes, so that the row
+  /// adds up to 1. A row whose shares are all 0 gets an empty vector.
+  /// @throws Error if a rule has no share column; InputError naming the column if @p table
+  ///         lacks one.
+  std::vector<std::vector<double>> soft_targets(const VoteTable& table) const;
 
   /// Number of classes (largest label + 1).
   std::size_t num_classes() const noexcept { return class_names_.size(); }

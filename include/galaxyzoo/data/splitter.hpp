@@ -27,11 +27,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "galaxyzoo/data/dataset.hpp"
+#include "galaxyzoo/data/soft_targets.hpp"
 
 namespace galaxyzoo {
 
@@ -84,6 +86,9 @@ struct SplitPlan {
   std::string table() const;
   /// The manifest as CSV: `GalaxyID,original_file,file,split,label`, one row per entry.
   std::string manifest_csv() const;
+  /// The entries' soft targets (Galaxy::target) by file name, or nothing when an entry
+  /// has none (rules without share columns).
+  std::optional<SoftTargets> soft_targets() const;
 };
 
 /// Splits datasets into train, val and test.
@@ -118,10 +123,14 @@ struct WriteSplitOptions {
   Placement placement = Placement::link_or_copy;  ///< link or copy the images
   bool replace_existing = false;                  ///< replace a non-empty output folder
   std::string manifest_name = "manifest.csv";     ///< manifest file inside the output folder
+  /// Soft-target file inside the output folder (SplitPlan::soft_targets(); not written
+  /// when the plan has none).
+  std::string soft_targets_name = kSoftTargetsFile;
 };
 
 /// Places every image of @p plan in @p output_dir under its new name and writes the
-/// manifest there. The folder appears complete or not at all.
+/// manifest (and the soft targets, when the plan has them) there. The folder appears complete or
+/// not at all.
 /// @throws IoError if the output cannot be created or written, if it exists and is not
 ///         empty (unless replace_existing), or if a source image cannot be read; the
 ///         output folder is then unchanged.

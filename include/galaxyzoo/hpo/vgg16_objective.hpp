@@ -37,8 +37,9 @@ namespace galaxyzoo {
 /// Options of Vgg16Objective.
 struct Vgg16ObjectiveOptions {
   /// Data, output folder, weights, image size, batch size, loaders and the trainer's
-  /// epochs, patience, seed and device. Its params, name, resume and write_model are
-  /// set per trial.
+  /// epochs, patience, seed and device; the training recipe too (soft_targets tables, the
+  /// trainer's label smoothing, weight decay, schedule and BatchNorm recalibration), which
+  /// every trial shares. Its params, name, resume and write_model are set per trial.
   TrainingRunOptions run;
   /// The trial's value: the best validation loss (false, the default) or the mean
   /// validation loss over the epochs run (true).

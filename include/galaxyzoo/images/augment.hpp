@@ -93,7 +93,10 @@ struct AugmentReport {
   std::size_t written = 0;                   ///< new files written
   std::size_t up_to_date = 0;                ///< files already there from an identical run
   std::vector<std::filesystem::path> files;  ///< all outputs, in number order
-  double seconds = 0;                        ///< wall-clock time
+  /// The input each output was made from (sources[i] for files[i]), e.g. to give an
+  /// augmented copy its source's soft target (inherited_soft_targets()).
+  std::vector<std::filesystem::path> sources;
+  double seconds = 0;  ///< wall-clock time
 };
 
 /// Draws and applies augmentations, in memory or over files.

@@ -10,15 +10,20 @@
 /// galaxyzoo::write_jpeg(img, "copy.jpg", /*quality=*/90);  // atomic
 /// @endcode
 ///
-/// JPEG files are decoded and encoded with libjpeg-turbo; every other format (PNG, TIFF,
-/// FITS, WebP, ...) goes through libvips, as do resize() and write_png(). No libvips or
-/// libjpeg type appears in a public header.
+/// JPEG files are decoded and encoded with libjpeg-turbo, FITS files read with cfitsio
+/// (fits_image.hpp: any HDU, tile-compressed `.fits.fz`) and clipped and stretched as
+/// FitsDisplay says (fits_stretch.hpp); every other format (PNG, TIFF, WebP, ...) goes
+/// through libvips, as do resize() and write_png(). No libvips, cfitsio or libjpeg type
+/// appears in a public header.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
+
+#include "galaxyzoo/images/fits_display.hpp"
 
 namespace galaxyzoo {
 
@@ -46,13 +51,20 @@ struct Image {
   }
 };
 
-/// How samples of more than 8 bits (FITS, 16-bit PNG or TIFF) are mapped to 8 bits. The
-/// range is the smallest and largest finite sample of the whole file, over all bands (so a
-/// crop has the same values as the same region of the whole image); non-finite samples
-/// (FITS blanks) become 0, and a constant image becomes all 0.
-enum class Stretch {
-  linear,  ///< the file's minimum to 0, maximum to 255
-  asinh,   ///< 255 asinh(x / s) / asinh(1 / s) of x rescaled to [0, 1], s = asinh_softening
+/// How read_image() reads FITS files. The clip range comes from the whole image, so a
+/// crop has the same values as the same region of the whole image.
+struct FitsReadOptions {
+  /// The HDU to read (0: primary, 1: the first extension); < 0: the first HDU holding a
+  /// 2-D image (for a tile-compressed `.fits.fz`, extension 1).
+  int hdu = -1;
+  /// All three >= 0: an RGB composite of these three HDUs of the file (red, green, blue),
+  /// by display.composite; hdu is then not used.
+  std::array<int, 3> composite_hdus{{-1, -1, -1}};
+  /// Clipping (0.5 / 99.5 percentiles by default), stretch and colour composite.
+  FitsDisplay display;
+  /// A single band becomes 3 equal bands (grey as RGB), for readers that need RGB: the
+  /// image loader and the classifier set it.
+  bool grey_to_rgb = false;
 };
 
 /// What read_image() decodes.
@@ -60,9 +72,13 @@ struct ReadOptions {
   /// > 0: decode only the centred crop_width x crop_height region, from pixel
   /// ((width - crop_width) / 2, (height - crop_height) / 2), rounded down.
   int crop_width = 0;
-  int crop_height = 0;               ///< > 0 together with crop_width
-  Stretch stretch = Stretch::asinh;  ///< for data of more than 8 bits
-  double asinh_softening = 0.02;     ///< s of Stretch::asinh, as a fraction of the data range
+  int crop_height = 0;  ///< > 0 together with crop_width
+  /// 16-bit or floating-point PNG and TIFF: the file's smallest and largest finite sample
+  /// (over all bands) become 0 and 255 through this curve; non-finite samples become 0.
+  /// FITS files use fits.display instead.
+  Stretch stretch = Stretch::asinh;
+  double asinh_softening = 0.02;  ///< s of Stretch::asinh, as a fraction of the data range
+  FitsReadOptions fits;           ///< how FITS files are read, clipped and stretched
   /// Files of more pixels (width x height as stored) are refused before decoding, so
   /// that a damaged header cannot make the reader allocate gigabytes (0: no limit). The
   /// default, 100 million, is 10000 x 10000; Galaxy Zoo cutouts are 424 x 424.
@@ -77,8 +93,8 @@ struct ImageInfo {
   std::string format;  ///< "jpeg", "png", "tiff", "fits", ... (libvips' loader name without "load")
 };
 
-/// Decodes the image file at @p path (JPEG, PNG, TIFF, FITS: whatever libvips reads) to
-/// 8 bits per sample, whole or only its centred crop (ReadOptions::crop_width), and
+/// Decodes the image file at @p path (JPEG, FITS, and PNG, TIFF and whatever else libvips
+/// reads) to 8 bits per sample, whole or only its centred crop (ReadOptions::crop_width), and
 /// fills @p info, if given, with the stored size and format. Truncated or corrupt files
 /// are errors, not partly grey images (for JPEG, libjpeg's warnings count as errors).
 ///
@@ -86,9 +102,12 @@ struct ImageInfo {
 /// a grey JPEG or PNG gives 1, RGBA or CMYK 4 (nothing is converted, so callers can reject
 /// what they cannot use). A JPEG crop decodes only the rows and iMCU columns it needs, and
 /// its pixels equal those of the same region of a whole decode. FITS images come the
-/// way astronomers view them: the first row of the data at the bottom.
-/// @throws IoError naming the file and the reason; Error naming the file and both sizes if
-///         the crop is larger than the image or the image larger than max_pixels.
+/// way astronomers view them: the first row of the data at the bottom; one band (grey,
+/// or 3 with FitsReadOptions::grey_to_rgb) or 3 for a composite. ImageInfo then gives the
+/// size of the HDU read and the bands returned.
+/// @throws IoError naming the file and the reason (for FITS also the HDU); Error naming
+///         the file and both sizes if the crop is larger than the image or the image larger
+///         than max_pixels, or for FITS display options out of range.
 Image read_image(const std::filesystem::path& path, const ReadOptions& options = {},
                  ImageInfo* info = nullptr);
 

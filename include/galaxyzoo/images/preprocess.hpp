@@ -118,7 +118,7 @@ class Preprocessor {
   PreprocessOptions options_;
 };
 
-/// The image files (.jpg, .jpeg, .png, .tif, .tiff, .fits, .fit, any case) directly in
+/// The image files (.jpg, .jpeg, .png, .tif, .tiff, .fits, .fit, .fits.fz, any case) directly in
 /// @p folder whose names start with @p prefix, sorted by name (list_folder()). An image
 /// entry that cannot be read (a symbolic-link loop, a dangling link, no read permission)
 /// is appended to @p skipped and left out; without @p skipped it is an error.

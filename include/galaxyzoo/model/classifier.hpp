@@ -34,6 +34,9 @@ struct ClassifyOptions {
   bool tta = false;             ///< average over the 8 flips and 90-degree rotations
   int center_crop = 0;  ///< > 0: cut the centred square of this side first (raw 424 cutouts: 256)
   int num_workers = 2;  ///< decoding threads
+  /// How files are decoded (ImageLoaderOptions::read): FITS HDU, clipping, composites; a
+  /// single-band FITS image is classified as grey RGB.
+  ReadOptions read;
 };
 
 /// A trained VGG16Classifier ready to classify.

@@ -1,11 +1,11 @@
 #pragma once
 /// @file
 /// The hyper-parameters the search tunes and training uses: where VGG16's frozen part ends
-/// and the two learning rates. This is the one place their defaults, their checks and the
-/// reading of parameter files live: VGG16ClassifierOptions::freeze_before and
-/// TrainerOptions' learning rates take their defaults from here, and the search's trials
-/// (vgg16_hyperparameters()) and parameter files (read_hyperparameters()) go through
-/// set_hyperparameter(). No Torch.
+/// and the two learning rates; and the training recipe's levers (TrainingRecipe). This is the one
+/// place their defaults, their checks and the reading of parameter files live:
+/// VGG16ClassifierOptions::freeze_before and TrainerOptions' learning rates take their defaults
+/// from here, and the search's trials (vgg16_hyperparameters()) and parameter files
+/// (read_hyperparameters()) go through set_hyperparameter(). No Torch.
 ///
 /// @code
 /// galaxyzoo::HyperParameters hp = galaxyzoo::read_hyperparameters("best_vgg16_hpo_params.txt");
@@ -15,7 +15,10 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <string>
 #include <string_view>
+
+#include "galaxyzoo/model/lr_schedule.hpp"
 
 namespace galaxyzoo {
 
@@ -27,6 +30,25 @@ struct HyperParameters {
   double lr_body = 1e-7;  ///< learning rate of the trainable features layers
   double lr_head = 1e-4;  ///< learning rate of the head
 };
+
+/// How training fits, beyond the searched hyper-parameters: the levers that are one option
+/// away from the original's recipe. The default (everything off) is the original's, which
+/// the programs keep with ImageNet weights; from_scratch_recipe() is their default without.
+struct TrainingRecipe {
+  /// Fit each image's vote distribution (soft targets, labeling.hpp) instead of its label.
+  bool soft_targets = false;
+  double label_smoothing = 0;          ///< TrainerOptions::label_smoothing
+  double weight_decay = 0;             ///< TrainerOptions::weight_decay (> 0: AdamW)
+  LrSchedule schedule;                 ///< TrainerOptions::schedule
+  bool recalibrate_batchnorm = false;  ///< TrainerOptions::recalibrate_batchnorm
+};
+
+/// The recipe for training VGG16 from its random initialisation (no ImageNet weights),
+/// chosen on the synthetic demo data (README): see its definition for the values.
+TrainingRecipe from_scratch_recipe();
+
+/// The recipe in words, e.g. "soft targets, weight decay 0.05, warm-up 1 epochs, cosine ...".
+std::string describe(const TrainingRecipe& recipe);
 
 /// Number of children of VGG16's `features`: the largest valid HyperParameters::layer
 /// (everything frozen).

@@ -17,8 +17,9 @@
 /// @endcode
 ///
 /// What a user must know:
-///  - images are decoded (read_image()), resized to image_size if needed, scaled to [0, 1]
-///    and normalised with kImageNetMean and kImageNetStd;
+///  - images are decoded (read_image() with ImageLoaderOptions::read; a single-band FITS
+///    image becomes grey RGB), resized to image_size if needed, scaled to [0, 1] and
+///    normalised with kImageNetMean and kImageNetStd;
 ///  - train_transforms adds colour jitter (brightness factor in [0, 1.2], contrast factor
 ///    in [0.2, 1.8] by default) and random horizontal and vertical flips, optionally
 ///    any-angle rotations; evaluation batches are left as they are;
@@ -39,6 +40,7 @@
 #include <vector>
 
 #include "galaxyzoo/core/memory.hpp"
+#include "galaxyzoo/images/image.hpp"
 
 namespace galaxyzoo {
 
@@ -46,10 +48,14 @@ namespace galaxyzoo {
 struct LabeledImage {
   std::filesystem::path file;  ///< the image
   int label = 0;               ///< its class
+  /// Its soft target, a distribution over the classes (SoftTargets::of()), or empty.
+  /// Either every image of a loader has one, all of the same length, or none has.
+  std::vector<float> target;
 };
 
-/// The `{split}_class_{label}_{counter}[_proc].jpg` files of the given splits ("train",
-/// "val", "test") in @p folder, sorted by name (list_folder()).
+/// The `{split}_class_{label}_{counter}[_proc].jpg` files (and `.fits`, `.fits.fz` FITS
+/// images in place of `.jpg`) of the given splits ("train", "val", "test") in @p folder,
+/// sorted by name (list_folder()).
 /// @throws IoError if the folder is missing or cannot be listed, or naming such a file
 ///         that cannot be read (a symbolic-link loop, a dangling link, no read
 ///         permission); Error for an unknown split name.
@@ -60,6 +66,9 @@ std::vector<LabeledImage> list_labeled_images(const std::filesystem::path& folde
 struct ImageLoaderOptions {
   int image_size = 256;  ///< side of the tensors; other images are resized
   int center_crop = 0;   ///< > 0: first cut the centred square of this side (raw 424 cutouts: 256)
+  /// How files are decoded: FITS HDU, clipping and composites (read.fits). The loader sets
+  /// the crop from center_crop and reads a single-band FITS image as grey RGB.
+  ReadOptions read;
   std::size_t batch_size = 32;  ///< images per batch (the last batch may be smaller)
   /// Leave out the last batch of an epoch when it is smaller than batch_size (and
   /// another batch exists), as training wants: BatchNorm cannot train on one image, and
@@ -96,13 +105,17 @@ struct ImageLoaderOptions {
 struct Batch {
   torch::Tensor images;  ///< float, normalised with the ImageNet mean and std
   torch::Tensor labels;  ///< int64 class indices
+  /// float [n, num_classes]: the images' soft targets (LabeledImage::target); undefined
+  /// when the images have none.
+  torch::Tensor targets;
 };
 
 /// Decodes, transforms and batches images on background threads.
 class ImageLoader {
  public:
-  /// @throws Error if @p images is empty, an option is out of range, or rank is not in
-  ///         [0, world_size).
+  /// @throws Error if @p images is empty, an option is out of range, rank is not in
+  ///         [0, world_size), or some images have soft targets and others none (or of
+  ///         another length).
   ImageLoader(std::vector<LabeledImage> images, ImageLoaderOptions options);
   ~ImageLoader();
   ImageLoader(const ImageLoader&) = delete;

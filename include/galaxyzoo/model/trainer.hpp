@@ -16,7 +16,12 @@
 /// What a user must know:
 ///  - Adam with two parameter groups (trainable features, head) and their own learning
 ///    rates; cross-entropy loss, optionally class-weighted; early stopping on the
-///    validation loss keeps the best weights;
+///    validation loss keeps the best weights. Each lever of the default is one option
+///    away: AdamW's decoupled weight decay (weight_decay), a learning-rate schedule with
+///    warm-up and cosine decay (schedule, lr_schedule.hpp), label smoothing, and soft
+///    targets (the loss against each image's vote distribution instead of its label);
+///    the validation loss stays the plain cross-entropy against the labels, so runs with
+///    and without these levers compare;
 ///  - after every epoch the whole state (model, optimiser, epoch, early-stopping state,
 ///    best weights, history, random generator) is written atomically to the checkpoint, a
 ///    sealed file whose previous version is kept as `CHECKPOINT.previous` until training
@@ -43,6 +48,7 @@
 #include "galaxyzoo/core/stop_request.hpp"
 #include "galaxyzoo/model/hyperparameters.hpp"
 #include "galaxyzoo/model/image_loader.hpp"
+#include "galaxyzoo/model/lr_schedule.hpp"
 #include "galaxyzoo/model/training_history.hpp"
 #include "galaxyzoo/model/vgg16_classifier.hpp"
 
@@ -56,7 +62,26 @@ struct TrainerOptions {
   double lr_body = HyperParameters{}.lr_body;  ///< learning rate of the trainable features layers
   double lr_head = HyperParameters{}.lr_head;  ///< learning rate of the head
   std::int64_t patience = 4;  ///< stop after this many epochs without a better val loss (0: never)
-  std::vector<double> class_weights;   ///< cross-entropy weight per class (empty: equal)
+  std::vector<double> class_weights;  ///< cross-entropy weight per class (empty: equal)
+  /// Fit the soft targets of the training batches (Batch::targets, from
+  /// LabeledImage::target): cross-entropy against each image's distribution over the
+  /// classes, -sum_c w_c t_c log p_c averaged over the batch. With one-hot targets and no
+  /// class weights it equals the loss against the labels. false (the default): the labels.
+  bool soft_targets = false;
+  /// Label smoothing e in [0, 1): the targets become (1 - e) t + e / classes (default 0).
+  double label_smoothing = 0;
+  /// > 0: AdamW with this decoupled weight decay on both groups (each step multiplies the
+  /// weights by 1 - lr x weight_decay); 0 (the default): Adam, the original's.
+  double weight_decay = 0;
+  /// How the learning rates change over the run (default: constant, the original's).
+  LrSchedule schedule;
+  /// After each epoch's training, recompute the BatchNorm layers' running statistics as
+  /// the average over one more pass of that epoch's training batches (train mode, no
+  /// gradients; about a third of an epoch's time) before validating. Trained from scratch
+  /// the body changes faster than the running averages follow, and the model in eval mode
+  /// can predict one class while it fits the training images. false (the default): the
+  /// running averages, as the original.
+  bool recalibrate_batchnorm = false;
   std::uint64_t seed = 123;            ///< seeds LibTorch's generator (dropout, initialisation)
   std::filesystem::path checkpoint;    ///< checkpoint file (empty: none)
   torch::Device device = torch::kCPU;  ///< where to train
@@ -130,6 +155,11 @@ struct CheckpointSummary {
   bool stopped_by_callback = false;
 };
 
+/// Sets @p options' label smoothing, weight decay and schedule from @p recipe. Its
+/// soft_targets is left to the caller: run_training() sets TrainerOptions::soft_targets when
+/// it is given soft-target tables.
+void apply_recipe(const TrainingRecipe& recipe, TrainerOptions& options);
+
 /// Reads @p checkpoint's note, history and state.
 /// @throws IoError if it cannot be read; CorruptFileError if it is damaged; Error if it is
 ///         not a training checkpoint of this library.
@@ -138,8 +168,9 @@ CheckpointSummary read_checkpoint_summary(const std::filesystem::path& checkpoin
 /// Trains a classifier; see the file comment.
 class Trainer {
  public:
-  /// @throws Error for epochs < 1, negative patience or learning rates, or class weights
-  ///         that are not one positive number per class.
+  /// @throws Error for epochs < 1, negative patience, learning rates or weight decay, label
+  ///         smoothing outside [0, 1), a bad schedule (check_lr_schedule()), or class
+  ///         weights that are not one positive number per class.
   Trainer(VGG16Classifier model, TrainerOptions options);
 
   /// Trains on @p train, early-stopping on @p val (nullptr: train all epochs, keep the

@@ -35,7 +35,9 @@
 ///    the train and val files), the number of classes, the weights file (path, size,
 ///    time), layer, lr_body and lr_head, the seed, image_size, center_crop, batch_size,
 ///    the colour jitter and rotations, patience, balanced (the class weights), train_val,
-///    mixed_precision, freeze_batchnorm and the number of data-parallel processes. The
+///    mixed_precision, freeze_batchnorm, the number of data-parallel processes, the soft
+///    targets (the tables' sizes and times), label smoothing, weight decay, the BatchNorm
+///    recalibration and the learning-rate schedule (with a cosine, the epoch it ends at). The
 ///    device, threads, cache and callbacks are not compared: they do not change the
 ///    course of training on the CPU (a checkpoint from the CPU continues on CUDA, with
 ///    CUDA's own rounding). The earlier run must also not have trained more epochs than
@@ -44,6 +46,9 @@
 ///    same weights, bit for bit on the CPU, as training from the start (the checkpoint
 ///    holds LibTorch's generator state, and the loaders' randomness follows from the seed
 ///    and the epoch);
+///  - resuming (resume) a checkpoint written with other settings is an Error naming them;
+///  - with soft_targets, every training image needs a target in the tables (an InputError
+///    names the image that has none); validation still scores against the labels;
 ///  - in data-parallel runs (TrainerOptions::distributed) each rank loads its shard and only
 ///    rank 0 writes files; the output folder must be shared for resuming.
 
@@ -77,6 +82,11 @@ struct TrainingRunOptions {
   /// trainer.distributed), and shuffle, train_transforms and drop_last (on for the
   /// training loader only): leave those at their defaults.
   ImageLoaderOptions loader;
+  /// Soft-target tables (read_soft_targets(), e.g. create_dataset's soft_targets.csv and
+  /// augment_data's tables of the augmented copies): when given, the training images are
+  /// fitted against their targets (TrainerOptions::soft_targets, which the run sets)
+  /// instead of their labels. Empty (the default): the labels.
+  std::vector<std::filesystem::path> soft_targets;
   bool train_val = false;   ///< train on train + val for all epochs, no early stopping
   bool balanced = false;    ///< weight the loss by inverse class frequency
   bool resume = false;      ///< continue from an existing checkpoint (else it is an error)
@@ -91,8 +101,9 @@ struct TrainingRunOptions {
   /// checkpoint_NAME.pt, the original is left as it is. Empty: none. Not in
   /// data-parallel runs.
   std::filesystem::path continue_from;
-  /// Epochs, patience, seed, device, mixed precision, callbacks, data parallelism. The
-  /// run sets lr_body and lr_head (from params), class_weights (from balanced) and
+  /// Epochs, patience, seed, device, mixed precision, callbacks, data parallelism, label
+  /// smoothing, weight decay, the schedule. The run sets lr_body and lr_head (from
+  /// params), soft_targets (from the field above), class_weights (from balanced) and
   /// checkpoint (output_dir/checkpoint_NAME.pt): leave those at their defaults. A given
   /// on_history is called after the run's own (which writes the history files). The run
   /// also sets checkpoint_note (its settings, for continue_from).
@@ -125,10 +136,12 @@ std::vector<std::string> galaxy_class_names(std::size_t num_classes);
 /// Trains; see the file comment. When interrupted (stop request), only the checkpoint
 /// is written; run again with resume = true to continue.
 /// @throws Error if the folder has no training (or validation) images, if a checkpoint
-///         exists and resume is false, for bad options (refit with train_val), or naming a
+///         exists and resume is false, if it exists and was written with other settings
+///         (naming them), for bad options (refit with train_val), or naming a
 ///         loader or trainer
 ///         option that the run sets itself and that was set to something else;
-///         IoError / InputError from reading weights or images and writing outputs.
+///         IoError / InputError from reading weights, images or soft targets (a training
+///         image without one) and writing outputs.
 TrainingRunResult run_training(const TrainingRunOptions& options);
 
 }  // namespace galaxyzoo

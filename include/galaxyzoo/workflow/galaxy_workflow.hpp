@@ -15,8 +15,9 @@
 ///
 /// Files written under work_dir (GalaxyWorkflowPaths names them):
 ///
-///     full_galaxy_dataset/    create_dataset: the split images and manifest.csv
-///     preprocessed/           preprocess (centre crop to 256) and augment_class_2/3
+///     full_galaxy_dataset/    create_dataset: the split images, manifest.csv, soft_targets.csv
+///     preprocessed/           preprocess (centre crop to 256) and augment_class_2/3 (with
+///                             soft_targets_train_class_K.csv, the copies' soft targets)
 ///     hpo/                    vgg16_hpo: hpo_galaxy_vgg16.db, best_vgg16_hpo_params.txt,
 ///                             vgg16_hpo_trials.csv, vgg16_hpo.optuna.log (Optuna's
 ///                             journal), the trial plots, per-trial files
@@ -34,7 +35,8 @@
 ///  - a run stopped by SIGTERM or by maxwalltime_minutes (wall_time_limit.hpp) returns
 ///    finished = false, and the next run resumes each step from its checkpoint;
 ///  - without a weights file the search uses SearchSpace::vgg16_from_scratch(), milder colour
-///    jitter (brightness and contrast 0.8..1.2) and rotations by any angle;
+///    jitter (brightness and contrast 0.8..1.2), rotations by any angle and
+///    from_scratch_recipe() (unless recipe says otherwise);
 ///  - the final training continues the search's best trial's checkpoint when their
 ///    settings are the same (reuse_best_trial), so the trial's epochs are not trained
 ///    twice; the summary shows the time saved. The search keeps only that trial's
@@ -47,6 +49,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,6 +57,7 @@
 #include "galaxyzoo/data/splitter.hpp"
 #include "galaxyzoo/images/augment.hpp"
 #include "galaxyzoo/images/preprocess.hpp"
+#include "galaxyzoo/model/hyperparameters.hpp"
 #include "galaxyzoo/workflow/workflow.hpp"
 
 namespace galaxyzoo {
@@ -103,6 +107,13 @@ struct GalaxyWorkflowOptions {
   /// it instead of repeating its epochs, when their settings are the same (training_run.hpp
   /// says what that means; in the workflow it holds when hpo_epochs <= epochs).
   bool reuse_best_trial = true;
+  /// The training recipe of the search's trials and the final training (soft targets,
+  /// label smoothing, weight decay, learning-rate schedule). Unset: from_scratch_recipe()
+  /// without a weights file, the original's (TrainingRecipe{}) with one. With soft targets
+  /// create_dataset's soft_targets.csv and the augment steps' tables of their copies
+  /// (preprocessed/soft_targets_train_class_K.csv) feed training; a cosine schedule
+  /// without decay_epochs ends at `epochs`, so that trials and the final training share it.
+  std::optional<TrainingRecipe> recipe;
   /// Decoded-image cache of each loader, MiB (default: an eighth of physical memory; 0: off).
   std::size_t cache_mb = default_image_cache_mb();
   /// Called with each progress line (ending in '\n') and with the final summary; empty: silent.
