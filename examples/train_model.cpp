@@ -68,9 +68,7 @@ int galaxyzoo::examples::train_model_main(int argc, char** argv) {
   galaxyzoo::examples::RecipeFlags recipe;
   galaxyzoo::examples::add_recipe_flags(program, recipe);
   std::vector<std::string> soft_targets;
-  app.add_option("--soft_targets", soft_targets,
-                 "Fit these soft-target tables (create_dataset's soft_targets.csv, augment_data's "
-                 "tables of the copies) instead of the labels");
+  galaxyzoo::examples::add_soft_targets_flag(program, soft_targets);
   program.add_threads();
   return program.run(argc, argv, [&] {
     galaxyzoo::install_stop_handler();

@@ -102,9 +102,7 @@ int galaxyzoo::examples::vgg16_hpo_main(int argc, char** argv) {
   galaxyzoo::examples::RecipeFlags recipe;
   galaxyzoo::examples::add_recipe_flags(program, recipe);
   std::vector<std::string> soft_targets;
-  app.add_option("--soft_targets", soft_targets,
-                 "Fit these soft-target tables (create_dataset's soft_targets.csv, augment_data's "
-                 "tables of the copies) instead of the labels");
+  galaxyzoo::examples::add_soft_targets_flag(program, soft_targets);
   program.add_threads();
   program.add_check([&] {
     if (!(search.grace_seconds > search.heartbeat_seconds))

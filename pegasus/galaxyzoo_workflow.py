@@ -36,6 +36,8 @@ FIRST_AUGMENTED = 4000
 # the jobs get the same through these flags, and tests/pegasus checks the two agree.
 FROM_SCRATCH_FLAGS = ["--space", "from_scratch", "--jitter", "0.8", "1.2", "0.8", "1.2",
                       "--rotations"]
+# create_dataset's table of each image's vote fractions over the classes (soft targets).
+SOFT_TARGETS = "soft_targets.csv"
 PROGRAMS = ["preprocess_resize", "augment_data", "vgg16_hpo", "train_model", "eval_model"]
 HPO_SUMMARY = ["best_vgg16_hpo_params.txt", "best_vgg16_hpo_trial.json", "vgg16_hpo_trials.csv"]
 STUDY_FILE = "hpo_galaxy_vgg16.db"
@@ -72,6 +74,9 @@ def parse_args(argv):
     p.add_argument("--image_size", type=int, default=256, help="network input side, 32k")
     p.add_argument("--weights", default="",
                    help="torchvision VGG16 ImageNet state_dict (default: train from scratch)")
+    p.add_argument("--hard_targets", action="store_true",
+                   help="from scratch: fit the labels, not the vote fractions (run_workflow's "
+                        "--hard_targets)")
     p.add_argument("--hpo_workers", type=int, default=1, help="search jobs sharing one study")
     p.add_argument("--study_url", default="",
                    help="the shared study: postgresql://user@host:port/db (needed for "
@@ -240,6 +245,25 @@ def preprocess_jobs(args, rows, lists_dir, rc):
     return jobs
 
 
+def soft_targets(args):
+    """Whether training fits the vote fractions (run_workflow's from-scratch default)."""
+    return not args.weights and not args.hard_targets
+
+
+def augmented_targets(class_k):
+    """The soft-target table augment_data writes for the new images of class @p class_k."""
+    return f"soft_targets_train_class_{class_k}.csv"
+
+
+def recipe_flags(args, tables):
+    """The recipe flags of the search and the final training: from scratch, the cosine ends
+    at --epochs in both (as run_workflow does), and the soft-target @p tables."""
+    if args.weights:
+        return []
+    flags = ["--cosine_epochs", str(args.epochs)]
+    return flags + (["--soft_targets", *tables] if tables else [])
+
+
 def augment_jobs(args, rows):
     """The augmentation jobs of classes 2 and 3 (none for a class with no new images), and
     the names of their outputs."""
@@ -253,6 +277,11 @@ def augment_jobs(args, rows):
                      "--num", str(num), "--seed", str(args.seed), "--num_workers", str(args.cores))
         job.add_inputs(*map(File, inputs))
         job.add_outputs(*map(File, outputs), stage_out=False, register_replica=False)
+        if soft_targets(args):
+            job.add_args("--soft_targets", File(SOFT_TARGETS))
+            job.add_inputs(File(SOFT_TARGETS))
+            job.add_outputs(File(augmented_targets(class_k)), stage_out=False,
+                            register_replica=False)
         jobs.append(resources(job, args, args.memory))
         names += outputs
     return jobs, names
@@ -267,10 +296,10 @@ def search_flags(args, worker=True):
     return flags if args.weights else flags + FROM_SCRATCH_FLAGS
 
 
-def hpo_jobs(args, training_inputs):
+def hpo_jobs(args, training_inputs, tables):
     """The search: ([the job], []) with its study as a checkpoint file, or (K workers sharing
     --study_url and the job that writes the study's summary, the workers)."""
-    base = search_flags(args)
+    base = search_flags(args) + recipe_flags(args, tables)
     if not args.study_url:
         job = Job("vgg16_hpo", _id="vgg16_hpo")
         job.add_args(*base, "--storage", STUDY_FILE)
@@ -294,13 +323,14 @@ def hpo_jobs(args, training_inputs):
     return workers + [summary], workers
 
 
-def train_job(args, training_inputs):
+def train_job(args, training_inputs, tables):
     job = Job("train_model", _id="train_model")
     job.add_args("--input_dir", ".", "--output_dir", ".", "--params", File(HPO_SUMMARY[0]),
                  "--epochs", str(args.epochs), *program_flags(args), *training_flags(args),
                  "--resume")
     if not args.weights:
         job.add_args(*FROM_SCRATCH_FLAGS[2:])  # the jitter and rotations, not the space
+    job.add_args(*recipe_flags(args, tables))
     job.add_inputs(File(HPO_SUMMARY[0]), *training_inputs)
     job.add_checkpoint(File(TRAIN_CHECKPOINT))
     job.add_outputs(*map(File, TRAIN_OUTPUTS))
@@ -328,8 +358,13 @@ def build_workflow(args, rows, out, rc):
     training_inputs = [File(n) for n in training]
     if args.weights:
         training_inputs.append(File(Path(args.weights).name))
-    search, workers = hpo_jobs(args, training_inputs)
-    train = train_job(args, training_inputs)
+    tables = []
+    if soft_targets(args):
+        tables = [SOFT_TARGETS] + [augmented_targets(k) for k, num in
+                                   ((2, args.num_class_2), (3, args.num_class_3)) if num]
+        training_inputs += [File(t) for t in tables]
+    search, workers = hpo_jobs(args, training_inputs, tables)
+    train = train_job(args, training_inputs, tables)
     test = [File(n) for n, s in sorted(split_of.items()) if s == "test"]
     wf.add_jobs(*pre, *aug, *search, train, eval_job(args, test))
     if workers:  # the summary job shares no file with the workers: an explicit edge
@@ -389,6 +424,8 @@ def generate(args):
     for r in rows:
         rc.add_replica("local", r["file"], dataset_dir / r["file"])
     rc.add_replica("local", "manifest.csv", dataset_dir / "manifest.csv")
+    if soft_targets(args):
+        rc.add_replica("local", SOFT_TARGETS, dataset_dir / SOFT_TARGETS)
     if args.weights:
         rc.add_replica("local", Path(args.weights).name, Path(args.weights).resolve())
     wf = build_workflow(args, rows, out, rc)

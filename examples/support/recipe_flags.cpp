@@ -41,4 +41,10 @@ void add_recipe_flags(Program& program, RecipeFlags& flags) {
       ->check(CLI::IsMember({"on", "off"}));
 }
 
+void add_soft_targets_flag(Program& program, std::vector<std::string>& files) {
+  program.app().add_option("--soft_targets", files,
+                           "Fit these soft-target tables (create_dataset's soft_targets.csv, "
+                           "augment_data's tables of the copies) instead of the labels");
+}
+
 }  // namespace galaxyzoo::examples

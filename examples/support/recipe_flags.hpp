@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "program.hpp"
 
@@ -34,5 +35,9 @@ struct RecipeFlags {
 /// --recalibrate_bn to
 /// @p program, writing into @p flags (which must outlive run()).
 void add_recipe_flags(Program& program, RecipeFlags& flags);
+
+/// Adds --soft_targets FILE... (train_model, vgg16_hpo): the soft-target tables to fit
+/// instead of the labels, into @p files (which must outlive run()).
+void add_soft_targets_flag(Program& program, std::vector<std::string>& files);
 
 }  // namespace galaxyzoo::examples

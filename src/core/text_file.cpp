@@ -37,4 +37,13 @@ std::vector<std::string> read_name_list(const std::filesystem::path& file, std::
   return names;
 }
 
+std::vector<std::string> split_csv_fields(const std::string& line) {
+  std::vector<std::string> fields;
+  std::string field;
+  std::istringstream in(line);
+  while (std::getline(in, field, ',')) fields.push_back(field);
+  if (!line.empty() && line.back() == ',') fields.emplace_back();
+  return fields;
+}
+
 }  // namespace galaxyzoo

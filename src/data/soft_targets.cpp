@@ -31,15 +31,6 @@ std::string distribution_problem(const std::vector<double>& target, std::size_t 
   return "";
 }
 
-std::vector<std::string> split_fields(const std::string& line) {
-  std::vector<std::string> fields;
-  std::string field;
-  std::istringstream in(line);
-  while (std::getline(in, field, ',')) fields.push_back(field);
-  if (!line.empty() && line.back() == ',') fields.emplace_back();
-  return fields;
-}
-
 }  // namespace
 
 std::string soft_target_key(const fs::path& image) {
@@ -108,7 +99,7 @@ namespace {
 // The number of classes the header line of @p file names (file,target_0,...).
 std::size_t read_header(const fs::path& file, std::string line) {
   if (!line.empty() && line.back() == '\r') line.pop_back();
-  const auto header = split_fields(line);
+  const auto header = split_csv_fields(line);
   for (std::size_t k = 0; k < header.size(); ++k) {
     const std::string expected = k == 0 ? "file" : "target_" + std::to_string(k - 1);
     if (header[k] != expected)
@@ -122,7 +113,7 @@ std::size_t read_header(const fs::path& file, std::string line) {
 std::pair<std::string, std::vector<double>> read_row(const fs::path& file, std::size_t number,
                                                      const std::string& line,
                                                      std::size_t num_classes) {
-  const auto fields = split_fields(line);
+  const auto fields = split_csv_fields(line);
   if (fields.size() != num_classes + 1) {
     throw InputError(
         file, number, "",

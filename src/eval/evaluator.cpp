@@ -11,6 +11,7 @@
 #include "galaxyzoo/core/atomic_output.hpp"
 #include "galaxyzoo/core/error.hpp"
 #include "galaxyzoo/core/number_format.hpp"
+#include "galaxyzoo/core/text_file.hpp"
 #include "galaxyzoo/core/text_table.hpp"
 #include "galaxyzoo/images/heatmap.hpp"
 #include "galaxyzoo/model/catalog_classifier.hpp"
@@ -34,15 +35,6 @@ std::string matrix_text(const ClassificationMetrics& m) {
   }
   out << ']';
   return out.str();
-}
-
-std::vector<std::string> split_csv_line(const std::string& line) {
-  std::vector<std::string> fields;
-  std::string field;
-  std::istringstream in(line);
-  while (std::getline(in, field, ',')) fields.push_back(field);
-  if (!line.empty() && line.back() == ',') fields.emplace_back();
-  return fields;
 }
 
 // The GalaxyID of @p file: from the manifest, else its name if that is a number.
@@ -259,7 +251,7 @@ std::map<std::string, std::int64_t> read_manifest_ids(const fs::path& manifest) 
   if (!std::getline(in, line))
     throw InputError(manifest, 1, "", "empty file; expected a header with GalaxyID and file");
   if (!line.empty() && line.back() == '\r') line.pop_back();
-  const auto header = split_csv_line(line);
+  const auto header = split_csv_fields(line);
   const auto column = [&](const std::string& name) {
     const auto it = std::find(header.begin(), header.end(), name);
     if (it == header.end()) throw InputError(manifest, 1, name, "column missing from the header");
@@ -270,7 +262,7 @@ std::map<std::string, std::int64_t> read_manifest_ids(const fs::path& manifest) 
   for (std::size_t number = 2; std::getline(in, line); ++number) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) continue;
-    const auto fields = split_csv_line(line);
+    const auto fields = split_csv_fields(line);
     if (fields.size() != header.size()) {
       throw InputError(manifest, number, "",
                        std::to_string(fields.size()) + " fields; the header has " +

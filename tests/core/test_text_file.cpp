@@ -69,3 +69,11 @@ BOOST_AUTO_TEST_CASE(an_empty_name_list_or_a_nul_is_an_error_naming_the_file) {
     BOOST_TEST(std::string(e.what()).find("nul.txt") != std::string::npos);
   }
 }
+
+BOOST_AUTO_TEST_CASE(csv_fields_keep_empty_ones) {
+  using V = std::vector<std::string>;
+  BOOST_TEST(gz::split_csv_fields("a,b,c") == (V{"a", "b", "c"}));
+  BOOST_TEST(gz::split_csv_fields("a,,b,") == (V{"a", "", "b", ""}));
+  BOOST_TEST(gz::split_csv_fields(",") == (V{"", ""}));
+  BOOST_TEST(gz::split_csv_fields("").empty());
+}

@@ -66,13 +66,16 @@ s="$work/steps"
 cmp "$work/a/full_galaxy_dataset/manifest.csv" "$s/full_galaxy_dataset/manifest.csv" || fail "create_dataset differs"
 "$bin/preprocess_resize" --input_dir "$s/full_galaxy_dataset" --output_dir "$s/preprocessed" --num_workers 2 >/dev/null
 for class in 2 3; do
-  "$bin/augment_data" --input_dir "$s/preprocessed" --class_str "class_$class" --num 6 --num_workers 2 >/dev/null
+  "$bin/augment_data" --input_dir "$s/preprocessed" --class_str "class_$class" --num 6 --num_workers 2 \
+    --soft_targets "$s/full_galaxy_dataset/soft_targets.csv" >/dev/null
 done
 diff -r -x '.galaxyzoo-*' "$work/a/preprocessed" "$s/preprocessed" >/dev/null || fail "preprocess/augment differ"
 # Without --weights the driver trains from scratch with milder jitter and rotations.
 "$bin/train_model" --input_dir "$s/preprocessed" --output_dir "$s/model" --params "$work/a/hpo/best_vgg16_hpo_params.txt" \
   --image_size 32 --epochs 2 --batch_size 8 --seed 10 --num_workers 2 --threads 2 \
-  --jitter 0.8 1.2 0.8 1.2 --rotations >"$work/steps_train.log" 2>&1 || { cat "$work/steps_train.log"; fail "train_model"; }
+  --jitter 0.8 1.2 0.8 1.2 --rotations --soft_targets "$s/full_galaxy_dataset/soft_targets.csv" \
+  "$s/preprocessed/soft_targets_train_class_2.csv" "$s/preprocessed/soft_targets_train_class_3.csv" \
+  >"$work/steps_train.log" 2>&1 || { cat "$work/steps_train.log"; fail "train_model"; }
 cmp <(cut -d, -f1-5 "$work/a/model/history_vgg16.csv") <(cut -d, -f1-5 "$s/model/history_vgg16.csv") ||
   fail "train_model's history differs from the driver's"
 cmp "$work/a/model/final_vgg16_model.pt" "$s/model/final_vgg16_model.pt" || fail "train_model's model differs from the driver's"

@@ -106,7 +106,7 @@ grep -q "no study database" "$work/export2.log" || { cat "$work/export2.log"; fa
 "$bin/train_model" --input_dir "$work/pre" --output_dir "$work/model" --image_size 32 --batch_size 8 --epochs 1 \
   --params "$out/best_vgg16_hpo_params.txt" >"$work/train.log" 2>&1 || { cat "$work/train.log"; fail "train_model --params failed"; }
 best=$(sed -n 's/^lr_head: //p' "$out/best_vgg16_hpo_params.txt")
-used=$(sed -n 's/.*lr_head \([^ ]*\)$/\1/p' "$work/train.log" | head -1)
+used=$(sed -n 's/.*lr_head \([^ ;]*\).*/\1/p' "$work/train.log" | head -1)
 awk -v a="$best" -v b="$used" 'BEGIN { exit !(a + 0 == b + 0 && b != "") }' ||
   { cat "$work/train.log"; fail "train_model used lr_head '$used', not the best '$best'"; }
 

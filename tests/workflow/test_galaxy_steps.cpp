@@ -30,18 +30,29 @@ gz::GalaxyWorkflowOptions options_with(const std::string& weights = "") {
   return o;
 }
 
-// The inputs every training step has, training from scratch or from ImageNet weights.
+// The inputs every training step has, training from scratch or from ImageNet weights;
+// from scratch with the recipe's
+// (from_scratch_recipe(): soft targets, BatchNorm recalibration, warm-up and a cosine that
+// ends at the final training's last epoch).
 Values training_inputs(bool scratch) {
-  return {{"image_size", "256"},
-          {"brightness_min", scratch ? "0.80000000000000004" : "0"},
-          {"brightness_max", "1.2"},
-          {"contrast_min", scratch ? "0.80000000000000004" : "0.20000000000000001"},
-          {"contrast_max", scratch ? "1.2" : "1.8"},
-          {"rotations", scratch ? "yes" : "no"},
-          {"batch_size", "32"},
-          {"patience", "4"},
-          {"seed", "10"},
-          {scratch ? "file:" : "file:vgg16.pth", "missing"}};
+  Values v = {{"image_size", "256"},
+              {"brightness_min", scratch ? "0.80000000000000004" : "0"},
+              {"brightness_max", "1.2"},
+              {"contrast_min", scratch ? "0.80000000000000004" : "0.20000000000000001"},
+              {"contrast_max", scratch ? "1.2" : "1.8"},
+              {"rotations", scratch ? "yes" : "no"},
+              {"batch_size", "32"},
+              {"patience", "4"},
+              {"seed", "10"},
+              {scratch ? "file:" : "file:vgg16.pth", "missing"}};
+  if (scratch) {
+    v["soft_targets"] = "yes";
+    v["recalibrate_batchnorm"] = "yes";
+    v["label_smoothing"] = "0";
+    v["weight_decay"] = "0";
+    v["schedule"] = "warm-up 1 epochs, cosine to 0 at epoch 10";
+  }
+  return v;
 }
 
 const gz::WorkflowStep& step_named(const std::vector<gz::WorkflowStep>& steps,

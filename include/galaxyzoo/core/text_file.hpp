@@ -26,4 +26,8 @@ std::string read_text_file(const std::filesystem::path& file, std::string_view w
 ///         the file and line of a line holding a NUL character.
 std::vector<std::string> read_name_list(const std::filesystem::path& file, std::string_view what);
 
+/// The comma-separated fields of one line of a simple CSV file (no quoting): "a,,b," gives
+/// "a", "", "b" and "".
+std::vector<std::string> split_csv_fields(const std::string& line);
+
 }  // namespace galaxyzoo
