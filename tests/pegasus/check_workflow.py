@@ -56,8 +56,17 @@ def check_augmentation(dag, args, problems):
         if job is None:
             problems.append(f"no augment_class_{k} job")
             continue
-        expect(problems, len(job.outputs) == num, f"augment_class_{k}: {len(job.outputs)} outputs")
-        expect(problems, job.inputs and all(re.fullmatch(rf"train_class_{k}_\d+_proc\.jpg", i)
+        # Training from scratch fits soft targets: the job also reads create_dataset's
+        # table and writes its new images' table, which the training reads.
+        images = [o for o in job.outputs if o.endswith("_proc.jpg")]
+        tables = [o for o in job.outputs if o not in images]
+        expect(problems, len(images) == num, f"augment_class_{k}: {len(images)} new images")
+        expect(problems, tables in ([], [f"soft_targets_train_class_{k}.csv"]),
+               f"augment_class_{k} writes {tables} besides its images")
+        expect(problems, not tables or f"soft_targets_train_class_{k}.csv" in
+               dag.jobs["train_model"].inputs, f"the training does not read augment_class_{k}'s table")
+        expect(problems, job.inputs and all(re.fullmatch(rf"train_class_{k}_\d+_proc\.jpg", i) or
+                                            (tables and i == "soft_targets.csv")
                                             for i in job.inputs),
                f"augment_class_{k} reads other files than class {k}'s training images")
 
