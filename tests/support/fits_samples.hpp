@@ -89,13 +89,14 @@ inline void write_fits(const std::filesystem::path& path, const std::vector<Fits
     if (naxis > 0) {
       if (compression == 0) fits_set_bscale(f, 1.0, 0.0, &status);
       std::vector<float> samples = h.samples;
-      // cfitsio compresses 16-bit images only from 16-bit data.
-      std::vector<short> shorts(samples.begin(), samples.end());
-      if (h.bitpix == SHORT_IMG)
+      if (h.bitpix == SHORT_IMG) {
+        // cfitsio compresses 16-bit images only from 16-bit data (the samples fit).
+        std::vector<short> shorts(samples.begin(), samples.end());
         fits_write_img(f, TSHORT, 1, static_cast<LONGLONG>(shorts.size()), shorts.data(), &status);
-      else
+      } else {
         fits_write_img(f, TFLOAT, 1, static_cast<LONGLONG>(samples.size()), samples.data(),
                        &status);
+      }
     }
     fits_ok(status, "pixels");
   }
