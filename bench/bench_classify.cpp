@@ -24,6 +24,8 @@
 //
 // --threads sets LibTorch's intra-op threads as classify's --threads does (0: one per
 // hardware thread).
+#include "bench_timing.hpp"
+
 #include <CLI/CLI.hpp>
 #include <galaxyzoo/core/error.hpp>
 #include <galaxyzoo/core/parallel.hpp>
@@ -49,17 +51,9 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
+using galaxyzoo::bench::Clock;
+using galaxyzoo::bench::median;
+using galaxyzoo::bench::seconds_since;
 
 struct Settings {
   std::string model, output, catalog, id_column = "GalaxyID", input_dir, image_pattern = "{id}.jpg",

@@ -16,6 +16,8 @@
 //   names manifest      SplitPlan::manifest_csv() written with write_file_atomically
 //                 (temporary file, fsync, rename) to OUTPUT_DIR/manifest.csv
 // Process start-up is not timed; --warmup repeats run first and are not timed either.
+#include "bench_timing.hpp"
+
 #include <CLI/CLI.hpp>
 #include <galaxyzoo/core/atomic_output.hpp>
 #include <galaxyzoo/core/error.hpp>
@@ -41,11 +43,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+using galaxyzoo::bench::Clock;
+using galaxyzoo::bench::median;
+using galaxyzoo::bench::seconds_since;
 
 // Intended classes in roughly the proportions of the Kaggle data under the five rules:
 // 53 % no class, then classes 0 ... 4.
@@ -80,13 +80,6 @@ int generate(const std::string& csv, std::size_t rows, std::uint64_t seed) {
 struct Phases {
   double read = 0, label_select = 0, split = 0, manifest = 0, total = 0;
 };
-
-double median(std::vector<double> v) {
-  if (v.empty()) return 0.0;
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 std::string json_list(const std::vector<double>& v) {
   std::ostringstream out;

@@ -14,6 +14,8 @@
 // i.e. finish + claim (sampling from all trials) + report, all committed to the file.
 // --full_sync: fsync every commit (SqliteStorageOptions::synchronous_full) rather than
 // WAL's NORMAL, as Optuna's SQLite (rollback journal, synchronous FULL) does.
+#include "bench_timing.hpp"
+
 #include <CLI/CLI.hpp>
 #include <galaxyzoo/hpo/hpo_search.hpp>
 #include <galaxyzoo/hpo/sqlite_storage.hpp>
@@ -28,13 +30,8 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
+using galaxyzoo::bench::Clock;
+using galaxyzoo::bench::median;
 
 galaxyzoo::SearchSpace bench_space() {
   galaxyzoo::SearchSpace space;

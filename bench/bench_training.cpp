@@ -25,6 +25,8 @@
 // --threads sets LibTorch's intra-op threads (torch::set_num_threads); 0 keeps LibTorch's
 // default, which the JSON reports as default_threads (LibTorch 1.13 on x86-64 defaults to
 // half of std::thread::hardware_concurrency()).
+#include "bench_timing.hpp"
+
 #include <CLI/CLI.hpp>
 #include <galaxyzoo/core/error.hpp>
 #include <galaxyzoo/model/image_loader.hpp>
@@ -49,17 +51,9 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
+using galaxyzoo::bench::Clock;
+using galaxyzoo::bench::median;
+using galaxyzoo::bench::seconds_since;
 
 // Peak resident set size of this process so far, in MiB (Linux reports KiB).
 double peak_rss_mib() {

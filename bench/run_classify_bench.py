@@ -44,7 +44,7 @@ import sys
 import time
 
 from benchlib import cpu_model, write_json
-from run_training_bench import run
+from run_training_bench import run, run_json
 
 PIXEL_SCALE_ARCSEC = 0.396  # SDSS's
 SURVEY_CENTRE = (150.1, 2.2)  # ra, dec in degrees
@@ -155,14 +155,6 @@ def classify_pair(build, model, catalogue, flags, work):
             "images_per_second": (rows - 1) / max(full - one, 1e-9), "others": max(others_full, others_one)}
 
 
-def run_bench(command, what):
-    """bench_classify's JSON, with the cores other programs kept busy meanwhile."""
-    out, _, _, others = run(command, what=what)
-    result = json.loads(out)
-    result["others"] = others
-    return result
-
-
 def measure(args, build, work):
     """Makes the inputs, then runs every measurement --rounds times; returns the results."""
     bench = program(build, "bench_classify")
@@ -181,10 +173,11 @@ def measure(args, build, work):
     decode = [bench, "--mode", "decode", "--model", model, "--repeats", "3"] + common
 
     tasks = {
-        "network": lambda: run_bench([bench, "--mode", "forward", "--model", model, "--repeats", "3",
-                                      "--batch_size", str(args.batch_size)], "bench_classify --mode forward"),
-        "decode JPEG": lambda: run_bench(decode + jpeg, "bench_classify --mode decode (JPEG)"),
-        "decode FITS": lambda: run_bench(decode + fits, "bench_classify --mode decode (FITS)"),
+        "network": lambda: run_json([bench, "--mode", "forward", "--model", model, "--repeats", "3",
+                                      "--batch_size", str(args.batch_size)],
+                                     what="bench_classify --mode forward"),
+        "decode JPEG": lambda: run_json(decode + jpeg, what="bench_classify --mode decode (JPEG)"),
+        "decode FITS": lambda: run_json(decode + fits, what="bench_classify --mode decode (FITS)"),
         "classify JPEG": lambda: classify_pair(build, model, jpeg_catalogue, common + jpeg[2:], work),
         "classify FITS": lambda: classify_pair(build, model, survey_catalogue, common + fits[2:], work),
     }
@@ -203,7 +196,7 @@ def report(args, results, load, seconds):
         return statistics.median(x["images_per_second"] for x in results[name])
 
     def others(name):
-        return max(x.get("others", 0.0) for x in results[name])
+        return max(x.get("other_cores_busy", 0.0) for x in results[name])
 
     network = rate("network")
     print()
