@@ -131,7 +131,9 @@ Image Preprocessor::apply(const Image& image) const {
 }
 
 fs::path Preprocessor::output_name(const fs::path& input) const {
-  return input.stem().string() + (options_.proc_suffix ? "_proc.jpg" : ".jpg");
+  fs::path stem = input.stem();
+  if (lower(input.extension().string()) == ".fz") stem = stem.stem();  // x.fits.fz is x's image
+  return stem.string() + (options_.proc_suffix ? "_proc.jpg" : ".jpg");
 }
 
 void Preprocessor::process_file(const fs::path& input, const fs::path& output) const {

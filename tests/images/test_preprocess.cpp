@@ -88,6 +88,8 @@ BOOST_AUTO_TEST_CASE(file_crop_equals_in_memory_crop) {
     worst = std::max(worst, std::abs(back.pixels[i] - expected.pixels[i]));
   BOOST_TEST(worst <= 6);  // JPEG at quality 100
   BOOST_TEST(pre.output_name("train_class_0_7.jpg") == "train_class_0_7_proc.jpg");
+  BOOST_TEST(pre.output_name("cutouts/587722.fits.fz") == "587722_proc.jpg");
+  BOOST_TEST(pre.output_name("587722.FITS.FZ") == "587722_proc.jpg");
   o.proc_suffix = false;
   BOOST_TEST(gz::Preprocessor(o).output_name("x/val_class_1_2.png") == "val_class_1_2.jpg");
 }

@@ -98,7 +98,8 @@ class Preprocessor {
   /// @throws Error if the image is smaller than the crop.
   Image apply(const Image& image) const;
 
-  /// Output file name of @p input: `train_class_0_1.jpg` -> `train_class_0_1_proc.jpg`.
+  /// Output file name of @p input: `train_class_0_1.jpg` -> `train_class_0_1_proc.jpg`,
+  /// `x.fits.fz` -> `x_proc.jpg`.
   std::filesystem::path output_name(const std::filesystem::path& input) const;
 
   /// Reads, checks and transforms one file, and writes the result atomically.
