@@ -90,7 +90,3 @@ int galaxyzoo::examples::augment_data_main(int argc, char** argv) {
     return galaxyzoo::examples::kExitOk;
   });
 }
-
-#ifndef GALAXYZOO_NO_MAIN
-int main(int argc, char** argv) { return galaxyzoo::examples::augment_data_main(argc, argv); }
-#endif

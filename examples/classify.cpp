@@ -265,7 +265,3 @@ int galaxyzoo::examples::classify_main(int argc, char** argv) {
     return classify_catalog_rows(catalog, model_file, device, output);
   });
 }
-
-#ifndef GALAXYZOO_NO_MAIN
-int main(int argc, char** argv) { return galaxyzoo::examples::classify_main(argc, argv); }
-#endif

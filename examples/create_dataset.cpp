@@ -78,7 +78,3 @@ int galaxyzoo::examples::create_dataset_main(int argc, char** argv) {
     return galaxyzoo::examples::kExitOk;
   });
 }
-
-#ifndef GALAXYZOO_NO_MAIN
-int main(int argc, char** argv) { return galaxyzoo::examples::create_dataset_main(argc, argv); }
-#endif

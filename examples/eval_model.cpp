@@ -55,7 +55,3 @@ int galaxyzoo::examples::eval_model_main(int argc, char** argv) {
     return galaxyzoo::examples::kExitOk;
   });
 }
-
-#ifndef GALAXYZOO_NO_MAIN
-int main(int argc, char** argv) { return galaxyzoo::examples::eval_model_main(argc, argv); }
-#endif

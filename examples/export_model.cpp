@@ -86,7 +86,3 @@ int galaxyzoo::examples::export_model_main(int argc, char** argv) {
     return galaxyzoo::examples::kExitOk;
   });
 }
-
-#ifndef GALAXYZOO_NO_MAIN
-int main(int argc, char** argv) { return galaxyzoo::examples::export_model_main(argc, argv); }
-#endif

@@ -56,7 +56,3 @@ int galaxyzoo::examples::make_test_dataset_main(int argc, char** argv) {
     return galaxyzoo::examples::kExitOk;
   });
 }
-
-#ifndef GALAXYZOO_NO_MAIN
-int main(int argc, char** argv) { return galaxyzoo::examples::make_test_dataset_main(argc, argv); }
-#endif

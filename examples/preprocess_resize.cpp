@@ -87,7 +87,3 @@ int galaxyzoo::examples::preprocess_resize_main(int argc, char** argv) {
                                           : galaxyzoo::examples::kExitFailure;
   });
 }
-
-#ifndef GALAXYZOO_NO_MAIN
-int main(int argc, char** argv) { return galaxyzoo::examples::preprocess_resize_main(argc, argv); }
-#endif

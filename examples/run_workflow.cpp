@@ -58,6 +58,8 @@ int galaxyzoo::examples::run_workflow_main(int argc, char** argv) {
   program.add_integer("--cache_mb", o.cache_mb, flag_ranges::kCacheMb,
                       "Decoded-image cache of each loader, MB");
   app.add_flag("--tta", o.tta, "Evaluate with test-time augmentation (8 flips and rotations)");
+  program.add_integer("--crop_size", o.crop_size, {1, flag_ranges::kImageSide.max},
+                      "Side of the centred crop of the preprocessing (the original's 256)");
   program.add_integer("--preprocess_quality", o.preprocess_quality, flag_ranges::kJpegQuality,
                       "JPEG quality of the preprocessed images (the original's 75)");
   program.add_integer("--augment_quality", o.augment_quality, flag_ranges::kJpegQuality,
@@ -121,7 +123,3 @@ int galaxyzoo::examples::run_workflow_main(int argc, char** argv) {
     return result.finished ? galaxyzoo::examples::kExitOk : galaxyzoo::kExitResumable;
   });
 }
-
-#ifndef GALAXYZOO_NO_MAIN
-int main(int argc, char** argv) { return galaxyzoo::examples::run_workflow_main(argc, argv); }
-#endif

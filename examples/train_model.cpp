@@ -8,7 +8,6 @@
 // Data-parallel: start one process per device with torchrun's variables (RANK,
 // WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT), under mpirun or srun; see
 // docs/scale-out.md. --batch_size is then per process.
-#include <galaxyzoo/core/memory.hpp>
 #include <galaxyzoo/model/device.hpp>
 #include <galaxyzoo/model/distributed.hpp>
 #include <galaxyzoo/model/training_history.hpp>
@@ -21,14 +20,14 @@
 
 #include "program.hpp"
 #include "programs.hpp"
-#include "recipe_flags.hpp"
+#include "training_flags.hpp"
 
 int galaxyzoo::examples::train_model_main(int argc, char** argv) {
   galaxyzoo::examples::Program program("train_model", "Train the VGG16 galaxy classifier.");
   CLI::App& app = program.app();
   galaxyzoo::TrainingRunOptions run;
   galaxyzoo::TrainerOptions& options = run.trainer;
-  std::string data = "preprocessed", output_dir = ".", params, weights, device = "auto";
+  std::string data = "preprocessed", output_dir = ".", params;
   program.add_input_dir(data, "Folder of {train,val}_class_K_N_proc.jpg images");
   program.add_output_dir(output_dir, "Where the model, checkpoint and plots go");
   program.add_integer("--epochs", options.epochs, flag_ranges::kEpochs, "Most epochs");
@@ -37,18 +36,8 @@ int galaxyzoo::examples::train_model_main(int argc, char** argv) {
   app.add_option("--params", params,
                  "Hyper-parameters file (layer, lr_body, lr_head): vgg16_hpo's, or the "
                  "original's best_vgg16_hpo_params.txt");
-  app.add_option("--weights", weights,
-                 "ImageNet VGG16 weights exported from torchvision (see README)");
-  program.add_network_size(run.loader.image_size);
-  program.add_device(device);
   program.add_integer("--patience", options.patience, flag_ranges::kPatience,
                       "Early-stopping patience in epochs (0: off)");
-  program.add_num_workers(run.loader.num_workers, "Image decoding threads");
-  program.add_fits_options(run.loader.read);
-  std::size_t cache_mb = galaxyzoo::default_image_cache_mb();
-  program.add_integer("--cache_mb", cache_mb, flag_ranges::kCacheMb,
-                      "Keep decoded images in memory up to this many MB (default: an eighth of "
-                      "physical memory; 0: decode every epoch)");
   app.add_flag("--resume", run.resume, "Continue from the checkpoint in --output_dir");
   app.add_flag("--train_val", run.train_val,
                "Train on train+val for all epochs (no early stopping)");
@@ -60,23 +49,13 @@ int galaxyzoo::examples::train_model_main(int argc, char** argv) {
                  "Checkpoint of an earlier run with the same settings (e.g. the search's best "
                  "trial): start where it stopped instead of repeating its epochs");
   app.add_flag("--balanced", run.balanced, "Weight the loss by inverse class frequency");
-  app.add_flag("--mixed_precision", options.mixed_precision,
-               "On CUDA: bfloat16 autocast in forward passes");
-  std::vector<double> jitter;
-  program.add_jitter(jitter);
-  app.add_flag("--rotations", run.loader.rotations, "Also rotate training images by any angle");
-  galaxyzoo::examples::RecipeFlags recipe;
-  galaxyzoo::examples::add_recipe_flags(program, recipe);
-  std::vector<std::string> soft_targets;
-  galaxyzoo::examples::add_soft_targets_flag(program, soft_targets);
-  program.add_threads();
+  galaxyzoo::examples::TrainingFlags flags;
+  flags.add(program, run);
   return program.run(argc, argv, [&] {
     galaxyzoo::install_stop_handler();
-    galaxyzoo::apply_recipe(recipe.resolve(!weights.empty()), options);
-    run.soft_targets.assign(soft_targets.begin(), soft_targets.end());
-    options.device = galaxyzoo::select_device(device);
-    galaxyzoo::DistributedOptions world;
     const auto env = galaxyzoo::distributed_env_from_environment();
+    flags.apply(run, "train_model", /*warn=*/env.rank == 0);
+    galaxyzoo::DistributedOptions world;
     if (options.device.is_cuda() && env.world_size > 1)
       options.device = torch::Device(torch::kCUDA, env.local_rank);
     world.device = options.device;
@@ -91,20 +70,7 @@ int galaxyzoo::examples::train_model_main(int argc, char** argv) {
     }
     run.data = data;
     run.output_dir = output_dir;
-    run.weights = weights;
-    run.loader.cache_bytes = cache_mb << 20;
-    if (!jitter.empty()) {
-      run.loader.brightness_min = jitter[0];
-      run.loader.brightness_max = jitter[1];
-      run.loader.contrast_min = jitter[2];
-      run.loader.contrast_max = jitter[3];
-    }
     if (!params.empty()) run.params = galaxyzoo::read_hyperparameters(params);
-    if (weights.empty() && main_rank) {
-      std::cerr
-          << "train_model: warning: no --weights: VGG16 starts from random weights, not ImageNet "
-             "(see README for the two-line export)\n";
-    }
     if (main_rank)
       std::cout << "Training on " << data << "; " << galaxyzoo::describe(options.device)
                 << "; layer " << run.params.layer << ", lr_body " << run.params.lr_body
@@ -149,7 +115,3 @@ int galaxyzoo::examples::train_model_main(int argc, char** argv) {
     return galaxyzoo::examples::kExitOk;
   });
 }
-
-#ifndef GALAXYZOO_NO_MAIN
-int main(int argc, char** argv) { return galaxyzoo::examples::train_model_main(argc, argv); }
-#endif

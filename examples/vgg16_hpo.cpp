@@ -8,7 +8,6 @@
 //   vgg16_hpo --input_dir preprocessed --image_size 64 --epochs 2 --trials 10 --pruner median
 //   vgg16_hpo ... --space from_scratch --jitter 0.8 1.2 0.8 1.2 --rotations   # as run_workflow
 #include <galaxyzoo/core/error.hpp>
-#include <galaxyzoo/core/memory.hpp>
 #include <galaxyzoo/core/stop_request.hpp>
 #include <galaxyzoo/hpo/hpo_search.hpp>
 #include <galaxyzoo/hpo/postgres_storage.hpp>
@@ -22,7 +21,7 @@
 
 #include "program.hpp"
 #include "programs.hpp"
-#include "recipe_flags.hpp"
+#include "training_flags.hpp"
 
 namespace fs = std::filesystem;
 
@@ -55,7 +54,7 @@ int galaxyzoo::examples::vgg16_hpo_main(int argc, char** argv) {
   galaxyzoo::HpoSearchOptions search;
   galaxyzoo::Vgg16ObjectiveOptions objective;
   galaxyzoo::TrainingRunOptions& run = objective.run;
-  std::string data = "preprocessed", output_dir = ".", storage, space, weights, device = "auto";
+  std::string data = "preprocessed", output_dir = ".", storage, space;
   std::uint64_t seed = 0;
   search.sampler = "tpe";
   program.add_input_dir(data, "Folder of {train,val}_class_K_N_proc.jpg images");
@@ -78,32 +77,14 @@ int galaxyzoo::examples::vgg16_hpo_main(int argc, char** argv) {
                  "(default: the original's layer/lr_body/lr_head choices)");
   app.add_option("--sampler", search.sampler, "random, grid or tpe")->capture_default_str();
   app.add_option("--pruner", search.pruner, "none or median")->capture_default_str();
-  app.add_option("--weights", weights,
-                 "ImageNet VGG16 weights exported from torchvision (see README)");
-  program.add_network_size(run.loader.image_size);
-  program.add_device(device);
-  program.add_num_workers(run.loader.num_workers, "Image decoding threads");
-  program.add_fits_options(run.loader.read);
-  std::size_t cache_mb = galaxyzoo::default_image_cache_mb();
-  program.add_integer("--cache_mb", cache_mb, flag_ranges::kCacheMb,
-                      "Keep decoded images in memory up to this many MB (default: an eighth of "
-                      "physical memory; 0: decode every epoch)");
   program.add_real("--heartbeat", search.heartbeat_seconds, {0, 86400, true, false},
                    "Seconds between a running trial's heartbeats");
   program.add_real("--grace", search.grace_seconds, {0, 864000, true, false},
                    "A running trial silent this many seconds is re-run (more than --heartbeat)");
   app.add_flag("--mean_loss", objective.mean_val_loss,
                "Objective: mean val loss over the epochs run (default: best)");
-  app.add_flag("--mixed_precision", run.trainer.mixed_precision,
-               "On CUDA: bfloat16 autocast in forward passes");
-  std::vector<double> jitter;
-  program.add_jitter(jitter);
-  app.add_flag("--rotations", run.loader.rotations, "Also rotate training images by any angle");
-  galaxyzoo::examples::RecipeFlags recipe;
-  galaxyzoo::examples::add_recipe_flags(program, recipe);
-  std::vector<std::string> soft_targets;
-  galaxyzoo::examples::add_soft_targets_flag(program, soft_targets);
-  program.add_threads();
+  galaxyzoo::examples::TrainingFlags flags;
+  flags.add(program, run);
   program.add_check([&] {
     if (!(search.grace_seconds > search.heartbeat_seconds))
       throw UsageError("--grace must be more than --heartbeat");
@@ -115,25 +96,10 @@ int galaxyzoo::examples::vgg16_hpo_main(int argc, char** argv) {
   return program.run(argc, argv, [&] {
     if (export_only) return export_study(storage, output_dir);
     galaxyzoo::install_stop_handler();
-    if (!jitter.empty()) {
-      run.loader.brightness_min = jitter[0];
-      run.loader.brightness_max = jitter[1];
-      run.loader.contrast_min = jitter[2];
-      run.loader.contrast_max = jitter[3];
-    }
-    run.trainer.device = galaxyzoo::select_device(device);
+    flags.apply(run, "vgg16_hpo", /*warn=*/true);
     run.trainer.seed = search.seed = seed;
     run.data = data;
     run.output_dir = search.output_dir = output_dir;
-    run.weights = weights;
-    run.loader.cache_bytes = cache_mb << 20;
-    galaxyzoo::apply_recipe(recipe.resolve(!weights.empty()), run.trainer);
-    run.soft_targets.assign(soft_targets.begin(), soft_targets.end());
-    if (weights.empty()) {
-      std::cerr
-          << "vgg16_hpo: warning: no --weights: VGG16 starts from random weights, not ImageNet "
-             "(see README for the two-line export)\n";
-    }
     if (space == "from_scratch") {
       search.space = galaxyzoo::SearchSpace::vgg16_from_scratch();
     } else if (!space.empty()) {
@@ -174,7 +140,3 @@ int galaxyzoo::examples::vgg16_hpo_main(int argc, char** argv) {
     return galaxyzoo::examples::kExitOk;
   });
 }
-
-#ifndef GALAXYZOO_NO_MAIN
-int main(int argc, char** argv) { return galaxyzoo::examples::vgg16_hpo_main(argc, argv); }
-#endif

@@ -38,6 +38,21 @@ fi
 
 export CONAN_HOME="$build_dir/conan-home"
 mkdir -p "$CONAN_HOME"
+
+# ccache (when installed; the project's CMake compiles through it, GALAXYZOO_CCACHE) keys
+# objects by their compiler command lines, which name the sources and include folders by
+# absolute paths in the build folder Conan makes for each create (CONAN_HOME/p/b/galaxNNN,
+# NNN new each time): under CCACHE_BASEDIR, ccache makes them relative, so that the next
+# create, and the next clone's, reuse this one's objects. The base is the deepest folder
+# holding both the clone and CONAN_HOME (a caller's CCACHE_BASEDIR that holds CONAN_HOME
+# is kept).
+if [ -z "${CCACHE_BASEDIR:-}" ] || [ "${CONAN_HOME#"${CCACHE_BASEDIR%/}"/}" = "$CONAN_HOME" ]; then
+  base=$repo
+  while [ "${CONAN_HOME#"${base%/}"/}" = "$CONAN_HOME" ]; do base=$(dirname "$base"); done
+  export CCACHE_BASEDIR=$base
+fi
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
+echo "conan-create: CCACHE_BASEDIR=$CCACHE_BASEDIR"
 # conan/profiles/debian12 is what the build uses; the default profile is only created
 # because some Conan commands insist on one.
 if [ ! -f "$CONAN_HOME/profiles/default" ]; then

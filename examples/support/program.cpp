@@ -3,6 +3,7 @@
 #include <galaxyzoo/core/error.hpp>
 #include <galaxyzoo/core/event_log.hpp>
 #include <galaxyzoo/core/log_file.hpp>
+#include <galaxyzoo/core/memory.hpp>
 #include <galaxyzoo/core/progress.hpp>
 #include <galaxyzoo/model/device.hpp>
 #include <galaxyzoo/version.hpp>
@@ -355,6 +356,7 @@ int Program::run_body(const std::function<int()>& body) {
     if (parse_only_) return kExitOk;
     outputs = std::make_unique<Outputs>(quiet_, verbose_, log_file_, events_file_);
     if (set_threads_) set_cpu_threads(threads_);
+    keep_freed_memory();  // LibTorch's steps reuse their large blocks (core/memory.hpp)
     return body();
   } catch (const UsageError& e) {
     err << name_ << ": usage error: " << e.what() << '\n' << kRunWithHelp << '\n';

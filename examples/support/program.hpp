@@ -15,7 +15,7 @@
 /// infinities, trailing junk. The ranges several programs share are flag_ranges::kXxx.
 ///
 /// @code
-/// int galaxyzoo::examples::augment_data(int argc, char** argv) {   // programs.hpp
+/// int galaxyzoo::examples::augment_data_main(int argc, char** argv) {  // programs.hpp
 ///   Program program("augment_data", "Augment one class's images.");
 ///   std::string input_dir = "preprocessed";
 ///   program.add_input_dir(input_dir, "Folder with train_<class>_<n>_proc.jpg");
@@ -26,9 +26,7 @@
 ///     return galaxyzoo::examples::kExitOk;  // or galaxyzoo::kExitResumable after a stop
 ///   });
 /// }
-/// #ifndef GALAXYZOO_NO_MAIN  // the command-line fuzz target links every program
-/// int main(int argc, char** argv) { return galaxyzoo::examples::augment_data(argc, argv); }
-/// #endif
+/// // no main(): examples/CMakeLists.txt generates one (support/program_main.cpp.in)
 /// @endcode
 
 #include <CLI/CLI.hpp>
@@ -243,6 +241,7 @@ class Program {
   static void set_parse_only(bool parse_only) noexcept;
 
   /// Parses the command line (checking every flag's range), runs the add_check() checks,
+  /// sets LibTorch's threads (add_threads()) and keep_freed_memory() (core/memory.hpp),
   /// then calls @p body and returns its exit status. --help and
   /// --version print and return kExitOk; a command-line error prints "NAME: usage error:
   /// ..." and returns kExitUsage, as a UsageError from @p body does; a galaxyzoo::Error

@@ -1,9 +1,12 @@
 #pragma once
 /// @file
 /// Every example program as a function, main() without the name: each program's
-/// examples/NAME.cpp defines NAME_main() and, unless GALAXYZOO_NO_MAIN is defined, a
-/// one-line main() that calls it. The command-line fuzz target (fuzz/fuzz_command_line.cpp)
-/// compiles the programs with GALAXYZOO_NO_MAIN and calls them in Program's parse-only mode.
+/// examples/NAME.cpp defines NAME_main() and no main(). examples/CMakeLists.txt compiles them
+/// all once, into the static library galaxyzoo_example_programs, and gives each program an
+/// executable whose generated main() (support/program_main.cpp.in) calls its NAME_main().
+/// The command-line fuzz target (fuzz/fuzz_command_line.cpp) calls them in Program's
+/// parse-only mode; the tests' tests/examples/program_cases.cpp runs many command lines in
+/// one process, each in a child forked from it.
 
 namespace galaxyzoo::examples {
 

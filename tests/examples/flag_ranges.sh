@@ -8,14 +8,19 @@
 # out of range, MAX + 1 (just above), 99999999999999999999 (more than 64 bits), 1e30, text
 # ("x", "12abc") and, for real numbers, nan and inf, for whole numbers 1.5; plus the extra
 # values of the flag's row. Then the issue's reproductions, by name.
-#   flag_ranges.sh BIN_DIR WORK_DIR TABLE
+#   flag_ranges.sh BIN_DIR WORK_DIR TABLE PROGRAM_CASES
 # Every executable in BIN_DIR is an example program. Each case runs in an empty folder of
-# its own (the programs' default outputs are relative paths) that must stay empty.
+# its own (the programs' default outputs are relative paths) that must stay empty. The
+# cases run through PROGRAM_CASES (tests/examples/program_cases.cpp), each in a child
+# forked from it, so that LibTorch starts once rather than once a case; the --help texts
+# and the reproductions use the programs' executables.
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/cli_common.sh" "$@"
 table=$3
+runner=$4
 bin=$(cd "$bin" && pwd)  # the cases run in folders of their own
 [ -f "$table" ] || fail "no table $table"
+[ -x "$runner" ] || fail "no program_cases $runner"
 
 # The numeric flags of one program's --help: "FLAG TYPE RANGE COUNT" lines (RANGE without
 # spaces, "-" if none; COUNT: how many values the flag takes, 1 for a list of any length).
@@ -53,21 +58,31 @@ bad_values() {
   printf '%s\n' "${values[@]}"
 }
 
-# A case: PROGRAM FLAG VALUE COUNT RANGE, run in its own empty folder. Prints a line
-# saying what went wrong, if anything.
-run_case() {
-  local program=$1 flag=$2 value=$3 count=$4 range=$5
-  local dir
-  dir=$(mktemp -d "$work/case.XXXXXX")
-  local args=("$flag" "$value")
+# case_args FLAG VALUE COUNT RANGE: sets args to a case's arguments, the flag with the bad
+# value and, for a flag of COUNT values, the range's minimum for the others.
+case_args() {
+  local flag=$1 value=$2 count=$3 range=$4
+  args=("$flag" "$value")
   local i filler=${range:1}
   filler=${filler%%,*}
   for ((i = 1; i < count; i++)); do args+=("$filler"); done
-  local status=0
-  (cd "$dir" && timeout 120 "$bin/$program" "${args[@]}" >out.log 2>&1 </dev/null) || status=$?
-  local log
-  log=$(cat "$dir/out.log")
-  rm "$dir/out.log"
+}
+
+# check_case DIR STATUS PROGRAM FLAG VALUE COUNT RANGE: a case that ran in DIR with its
+# output in DIR/out.log and exit status STATUS. Prints a line saying what went wrong, if
+# anything. (No command substitutions: ~1000 cases, and a fork each costs.)
+check_case() {
+  local dir=$1 status=$2 program=$3 flag=$4 value=$5 count=$6 range=$7
+  local log="" entries entry left=()
+  IFS= read -r -d '' log <"$dir/out.log" || true
+  while [[ $log == *$'\n' ]]; do log=${log%$'\n'}; done
+  shopt -s nullglob dotglob
+  entries=("$dir"/*)
+  shopt -u nullglob dotglob
+  for entry in "${entries[@]}"; do
+    [ "${entry##*/}" = out.log ] || left+=("${entry##*/}")
+  done
+  case_args "$flag" "$value" "$count" "$range"
   local what="$program ${args[*]}"
   if [ "$status" -ne 2 ]; then
     echo "$what: exit status $status, expected 2: $log"
@@ -75,13 +90,10 @@ run_case() {
     echo "$what: no usage error: $log"
   elif [[ $log != *"$flag: got '$value', expected "*" in ${range/,/, }"* ]]; then
     echo "$what: the message does not name flag, value and range ${range/,/, }: $log"
-  elif [ -n "$(ls -A "$dir")" ]; then
-    echo "$what: wrote $(ls -A "$dir" | head -3 | tr '\n' ' ')"
+  elif [ ${#left[@]} -gt 0 ]; then
+    echo "$what: wrote ${left[*]}"
   fi
-  rm -rf "$dir"
 }
-export -f run_case
-export bin work
 
 # The programs, their numeric flags, the table.
 programs=()
@@ -114,9 +126,29 @@ while read -r program flag _; do
 done <"$table"
 
 echo "flag_ranges: ${#programs[@]} programs, $flags numeric flags, $(wc -l <"$cases") cases"
+# Case N runs in the empty folder $work/case.N; program_cases prints the statuses in order.
+input=$work/program_cases.in
+statuses=$work/statuses
+n=0
+dirs=()
+while IFS=$'\t' read -r program flag value count range; do
+  n=$((n + 1))
+  case_args "$flag" "$value" "$count" "$range"
+  dirs+=("$work/case.$n")
+  printf '%s\t%s' "$work/case.$n" "$program"
+  printf '\t%s' "${args[@]}"
+  echo
+done <"$cases" >"$input"
+mkdir "${dirs[@]}"
+"$runner" "$(nproc)" <"$input" >"$statuses" || fail "program_cases: exit status $?"
+[ "$(wc -l <"$statuses")" -eq "$n" ] || fail "program_cases: $(wc -l <"$statuses") statuses for $n cases"
 failures=$work/failures
-# shellcheck disable=SC2016  # expanded by the inner bash
-tr '\n' '\0' <"$cases" | xargs -0 -P "$(nproc)" -I{} bash -c 'IFS=$'"'\t'"' read -r -a c <<<"$1"; run_case "${c[@]}"' _ {} >"$failures"
+n=0
+while IFS=$'\t' read -r program flag value count range && read -r status <&3; do
+  n=$((n + 1))
+  check_case "$work/case.$n" "$status" "$program" "$flag" "$value" "$count" "$range"
+done <"$cases" 3<"$statuses" >"$failures"
+rm -rf "${dirs[@]}"
 if [ -s "$failures" ]; then
   head -40 "$failures" >&2
   fail "$(wc -l <"$failures") of $(wc -l <"$cases") cases"
@@ -147,7 +179,7 @@ repro "--image_size: got '48', expected a whole number in [32, 1024], a multiple
 repro "--grace must be more than --heartbeat" hpo "$bin/vgg16_hpo" --heartbeat 10 --grace 5 --output_dir hpo
 repro "--clip_percentiles: got 99,1, expected LOW,HIGH with LOW < HIGH" predictions.csv \
   "$bin/classify" --clip_percentiles 99,1 galaxy.fits
-[ -z "$(ls -A "$work" | grep -v -E '^(cases|failures|repro.log|.*\.flags)$')" ] ||
+[ -z "$(ls -A "$work" | grep -v -E '^(cases|failures|program_cases.in|statuses|repro.log|.*\.flags)$')" ] ||
   fail "something was written in $work: $(ls -A "$work")"
 
 rm -rf "$work"
