@@ -1,9 +1,10 @@
 // Writes the seed corpora of the fuzz targets from the project's own generated files:
 //   make_fuzz_corpus OUTPUT_DIR
-// makes OUTPUT_DIR/{vote_table,image,search_space,model_file,torch_archive,hyperparameters,
-// command_line}/, each a few small, valid inputs (a rendered galaxy as JPEG, grey JPEG, PNG,
-// 16-bit PNG and FITS; a vote table; the search spaces; a sealed model file and its payload;
-// parameter files; the example programs' command lines).
+// makes OUTPUT_DIR/{vote_table,catalog,image,search_space,model_file,torch_archive,
+// hyperparameters,command_line}/, each a few small, valid inputs (a rendered galaxy as JPEG,
+// grey JPEG, PNG, 16-bit PNG and FITS; a vote table; a catalogue as CSV and as a FITS table;
+// the search spaces; a sealed model file and its payload; parameter files; the example
+// programs' command lines).
 #include <torch/serialize/output-archive.h>
 #include <torch/types.h>
 #include <vips/vips8>
@@ -17,6 +18,7 @@
 #include "galaxyzoo/core/random.hpp"
 #include "galaxyzoo/core/sealed_file.hpp"
 #include "galaxyzoo/core/zip_archive.hpp"
+#include "galaxyzoo/data/catalog.hpp"
 #include "galaxyzoo/data/vote_table.hpp"
 #include "galaxyzoo/hpo/search_space.hpp"
 #include "galaxyzoo/images/image.hpp"
@@ -66,6 +68,18 @@ void vote_table(const fs::path& dir) {
     table.fractions(r, 3) = 0.25;
   }
   gz::write_vote_table(dir / "training_solutions_rev1.csv", table);
+}
+
+// A catalogue of three typed columns (19-digit ids, coordinates with a unit, text with a
+// comma and quotes), as CSV and as a FITS binary table.
+void catalogs(const fs::path& dir) {
+  gz::Catalog catalog;
+  catalog.columns = {
+      {"objid", gz::ColumnType::integer, {"587722981741363294", "587722981741363295"}, "1K", ""},
+      {"ra", gz::ColumnType::real, {"150.1", "150.25"}, "1D", "deg"},
+      {"notes", gz::ColumnType::text, {"edge-on, \"dusty\"", ""}, "", ""}};
+  gz::write_catalog(dir / "catalog.csv", catalog, /*fits=*/false);
+  gz::write_catalog(dir / "catalog.fits", catalog, /*fits=*/true);
 }
 
 void search_spaces(const fs::path& dir) {
@@ -168,12 +182,13 @@ int main(int argc, char** argv) {
   if (VIPS_INIT(argv[0]) != 0) return 1;
   try {
     const fs::path out = argv[1];
-    for (const char* target : {"vote_table", "image", "search_space", "model_file", "torch_archive",
-                               "torch_save", "hyperparameters", "command_line"}) {
+    for (const char* target : {"vote_table", "catalog", "image", "search_space", "model_file",
+                               "torch_archive", "torch_save", "hyperparameters", "command_line"}) {
       fs::create_directories(out / target);
     }
     images(out / "image");
     vote_table(out / "vote_table");
+    catalogs(out / "catalog");
     search_spaces(out / "search_space");
     parameter_files(out / "hyperparameters");
     model_files(out / "model_file", out / "torch_archive");

@@ -24,7 +24,7 @@ build=${GALAXYZOO_FUZZ_BUILD_DIR:-$root/build-asan}
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(image model_file search_space vote_table hyperparameters torch_save command_line)
+[ ${#targets[@]} -gt 0 ] || targets=(image model_file search_space vote_table catalog hyperparameters torch_save command_line)
 
 [ -x "$build/fuzz/make_fuzz_corpus" ] || { echo "fuzz.sh: no fuzz build in $build (run scripts/test-sanitizers.sh)" >&2; exit 1; }
 "$build/fuzz/make_fuzz_corpus" "$build/fuzz/corpus"
