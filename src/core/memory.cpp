@@ -2,6 +2,10 @@
 
 #include <unistd.h>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 namespace galaxyzoo {
 
 std::size_t physical_memory_bytes() noexcept {
@@ -14,6 +18,16 @@ std::size_t physical_memory_bytes() noexcept {
 std::size_t default_image_cache_mb() noexcept {
   const std::size_t bytes = physical_memory_bytes();
   return bytes == 0 ? kFallbackImageCacheMb : (bytes / 8) >> 20;
+}
+
+bool keep_freed_memory() noexcept {
+#if defined(__GLIBC__)
+  const bool blocks = ::mallopt(M_MMAP_THRESHOLD, kHeapBlockBytes) == 1;
+  const bool trim = ::mallopt(M_TRIM_THRESHOLD, kHeapTrimBytes) == 1;
+  return blocks && trim;
+#else
+  return false;
+#endif
 }
 
 }  // namespace galaxyzoo

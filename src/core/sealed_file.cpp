@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 #include <system_error>
 
 #include "core/byte_fields.hpp"
@@ -25,12 +24,16 @@ constexpr std::string_view kMagic = "GZSEALED";
 constexpr std::uint32_t kLayoutVersion = 1;
 constexpr std::size_t kHeaderSize = 32;
 
-// All the bytes of the file at @p path.
+// All the bytes of the file at @p path, in one read (checkpoints are hundreds of MB).
 std::string read_whole_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) throw IoError(path, std::string("cannot open: ") + std::strerror(errno));
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw IoError(path, "read failed");
+  const std::streamoff size = in.tellg();
+  if (size < 0) throw IoError(path, "cannot find its size");
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  in.seekg(0);
+  in.read(bytes.data(), size);
+  if (in.gcount() != size) throw IoError(path, "read failed");
   return bytes;
 }
 

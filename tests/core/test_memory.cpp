@@ -1,7 +1,10 @@
 #define BOOST_TEST_MODULE memory
 #include <boost/test/unit_test.hpp>
 
+#include <malloc.h>
 #include <unistd.h>
+
+#include <cstdlib>
 
 #include "galaxyzoo/core/memory.hpp"
 
@@ -17,4 +20,23 @@ BOOST_AUTO_TEST_CASE(physical_memory_is_what_the_system_reports) {
 BOOST_AUTO_TEST_CASE(the_image_cache_gets_an_eighth_of_it) {
   BOOST_TEST(gz::default_image_cache_mb() == (gz::physical_memory_bytes() / 8) >> 20);
   BOOST_TEST(gz::default_image_cache_mb() > 0u);
+}
+
+// Whether a fresh block of @p bytes is a mapping of its own rather than heap memory.
+bool mapped_on_its_own(std::size_t bytes) {
+  const auto before = ::mallinfo2().hblkhd;
+  void* block = std::malloc(bytes);
+  BOOST_REQUIRE(block != nullptr);
+  const bool mapped = ::mallinfo2().hblkhd > before;
+  std::free(block);
+  return mapped;
+}
+
+BOOST_AUTO_TEST_CASE(freed_memory_is_kept_for_reuse) {
+  // glibc's default: a block of 1 MiB is a mapping of its own (in a fresh process).
+  BOOST_TEST(mapped_on_its_own(1 << 20));
+  BOOST_TEST(gz::keep_freed_memory());
+  BOOST_TEST(!mapped_on_its_own(1 << 20));
+  BOOST_TEST(!mapped_on_its_own(gz::kHeapBlockBytes - (1 << 20)));
+  BOOST_TEST(mapped_on_its_own(2 * static_cast<std::size_t>(gz::kHeapBlockBytes)));
 }
