@@ -82,6 +82,8 @@ std::string metrics_json(const EvaluationReport& report) {
   }
   const auto interval = [](const Interval& i) { return nlohmann::json::array({i.low, i.high}); };
   const BootstrapIntervals& ci = report.intervals;
+  nlohmann::json recall_intervals = nlohmann::json::array();
+  for (const Interval& i : ci.recall) recall_intervals.push_back(interval(i));
   nlohmann::json doc = {
       {"split", report.split},
       {"tta", report.tta},
@@ -102,7 +104,8 @@ std::string metrics_json(const EvaluationReport& report) {
         {"confidence", ci.options.confidence},
         {"seed", ci.options.seed},
         {"accuracy", interval(ci.accuracy)},
-        {"macro_f1", interval(ci.macro_f1)}}},
+        {"macro_f1", interval(ci.macro_f1)},
+        {"recall", recall_intervals}}},
   };
   return doc.dump(2) + '\n';
 }

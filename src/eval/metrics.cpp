@@ -175,6 +175,7 @@ BootstrapIntervals bootstrap_intervals(const std::vector<int>& truth,
   const std::size_t n = truth.size();
   std::vector<std::size_t> index(n);
   std::vector<double> accuracy, macro_f1;
+  std::vector<std::vector<double>> recall(static_cast<std::size_t>(num_classes));
   accuracy.reserve(options.resamples);
   macro_f1.reserve(options.resamples);
   for (std::size_t r = 0; r < options.resamples; ++r) {
@@ -182,11 +183,18 @@ BootstrapIntervals bootstrap_intervals(const std::vector<int>& truth,
     const ClassificationMetrics m = from_confusion(confusion(truth, predicted, num_classes, index));
     accuracy.push_back(m.accuracy);
     macro_f1.push_back(m.macro.f1);
+    for (std::size_t k = 0; k < recall.size(); ++k) {
+      if (m.per_class[k].support > 0) recall[k].push_back(m.per_class[k].recall);
+    }
   }
   const double lo = (1 - options.confidence) / 2, hi = (1 + options.confidence) / 2;
   BootstrapIntervals out;
   out.accuracy = {quantile(accuracy, lo), quantile(accuracy, hi)};
   out.macro_f1 = {quantile(macro_f1, lo), quantile(macro_f1, hi)};
+  for (const auto& values : recall) {
+    out.recall.push_back(values.empty() ? Interval{}
+                                        : Interval{quantile(values, lo), quantile(values, hi)});
+  }
   out.options = options;
   return out;
 }

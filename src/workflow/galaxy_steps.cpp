@@ -200,11 +200,12 @@ WorkflowStep create_dataset_step(const GalaxyStepContext& c) {
   return create;
 }
 
-// 2. Centre-crop every image to 256 x 256 (the original's "resize").
+// 2. Centre-crop every image to crop_size (the original's "resize" to 256 x 256).
 WorkflowStep preprocess_step(const GalaxyStepContext& c) {
   PreprocessOptions preprocess_options;
   preprocess_options.num_workers = c.options.num_workers;
   preprocess_options.jpeg_quality = c.options.preprocess_quality;
+  preprocess_options.crop_size = c.options.crop_size;
   preprocess_options.on_progress = ProgressMeter::callback("processed", "images");
   WorkflowStep preprocess("preprocess", {"create_dataset"});
   preprocess.inputs.set("crop_size", preprocess_options.crop_size)

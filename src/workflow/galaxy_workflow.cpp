@@ -45,6 +45,7 @@ void check_options(const GalaxyWorkflowOptions& o) {
   // The image steps' own checks (quality 1-100, the window inside 0..255).
   PreprocessOptions preprocess;
   preprocess.jpeg_quality = o.preprocess_quality;
+  preprocess.crop_size = o.crop_size;
   Preprocessor{preprocess};
   AugmenterOptions augment;
   augment.jpeg_quality = o.augment_quality;

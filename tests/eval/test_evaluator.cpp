@@ -104,6 +104,12 @@ BOOST_AUTO_TEST_CASE(report_files_are_written_and_parse) {
   BOOST_TEST(ci[0].get<double>() <= 0.5);
   BOOST_TEST(ci[1].get<double>() >= 0.5);
   BOOST_TEST(json.at("bootstrap").at("seed").get<int>() == 10);
+  // Each class's recall interval; the absent class 2 gets [0, 0].
+  const auto recall = json.at("bootstrap").at("recall");
+  BOOST_REQUIRE(recall.size() == json.at("per_class").size());
+  BOOST_TEST(recall[0][0].get<double>() <= 0.75);
+  BOOST_TEST(recall[0][1].get<double>() >= 0.75);
+  BOOST_TEST(recall[2] == nlohmann::json::array({0.0, 0.0}));
 
   const auto predictions = lines_of(gz::testing::read_text(dir / "out/predictions.csv"));
   BOOST_REQUIRE(predictions.size() == 7u);

@@ -122,6 +122,12 @@ BOOST_AUTO_TEST_CASE(bootstrap_is_deterministic_per_seed) {
   BOOST_TEST(a.macro_f1.low < m.macro.f1);
   BOOST_TEST(m.macro.f1 < a.macro_f1.high);
   BOOST_TEST(a.accuracy.high <= 1.0);
+  BOOST_REQUIRE(a.recall.size() == 3u);
+  for (std::size_t k = 0; k < 3; ++k) {
+    BOOST_TEST(a.recall[k].low <= m.per_class[k].recall);
+    BOOST_TEST(m.per_class[k].recall <= a.recall[k].high);
+    BOOST_TEST(a.recall[k].low < a.recall[k].high);
+  }
   // A narrower confidence gives a narrower interval from the same resamples.
   const auto narrow = gz::bootstrap_intervals(truth, predicted, 3, {500, 0.5, 42});
   BOOST_TEST(narrow.accuracy.low >= a.accuracy.low);
@@ -131,6 +137,7 @@ BOOST_AUTO_TEST_CASE(bootstrap_is_deterministic_per_seed) {
   const auto perfect = gz::bootstrap_intervals(truth, truth, 3, options);
   BOOST_TEST(perfect.accuracy.low == 1.0);
   BOOST_TEST(perfect.macro_f1.high == 1.0);
+  for (const auto& interval : perfect.recall) BOOST_TEST(interval.low == 1.0);
 }
 
 // The values scikit-learn computes for the cases in tests/support/sklearn_metrics.py,

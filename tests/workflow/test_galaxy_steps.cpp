@@ -139,6 +139,7 @@ BOOST_AUTO_TEST_CASE(options_reach_the_data_steps_inputs) {
   o.tta = true;
   o.split_rng = gz::SplitRng::numpy;
   o.preprocess_quality = 90;
+  o.crop_size = 128;
   o.augment_quality = 80;
   o.augment_window_last = 204;
   o.augment_resampling = gz::Resampling::lanczos3;
@@ -146,6 +147,7 @@ BOOST_AUTO_TEST_CASE(options_reach_the_data_steps_inputs) {
   const auto context = gz::galaxy_step_context(o, kCpu);
   const auto steps = gz::galaxy_workflow_steps(context);
   BOOST_TEST(step_named(steps, "preprocess").inputs.values().at("quality") == "90");
+  BOOST_TEST(step_named(steps, "preprocess").inputs.values().at("crop_size") == "128");
   const auto& augment = step_named(steps, "augment_class_2").inputs.values();
   BOOST_TEST(augment.at("quality") == "80");
   BOOST_TEST(augment.at("window") == "50,204");

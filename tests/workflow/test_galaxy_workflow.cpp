@@ -49,6 +49,7 @@ BOOST_AUTO_TEST_CASE(bad_options_are_refused_before_anything_is_written) {
   refused([](auto& o) { o.device = "gpu"; });
   refused([](auto& o) { o.split_rng = gz::SplitRng::numpy; });  // needs stratified = false
   refused([](auto& o) { o.preprocess_quality = 0; });
+  refused([](auto& o) { o.crop_size = 0; });
   refused([](auto& o) { o.augment_quality = 101; });
   refused([](auto& o) { o.augment_window_first = 206; });
 }

@@ -96,17 +96,19 @@ struct Interval {
   double high = 0;  ///< upper end
 };
 
-/// Percentile bootstrap intervals of the accuracy and the macro F1.
+/// Percentile bootstrap intervals of the accuracy, the macro F1 and each class's recall.
 struct BootstrapIntervals {
-  Interval accuracy;         ///< of ClassificationMetrics::accuracy
-  Interval macro_f1;         ///< of ClassificationMetrics::macro f1
+  Interval accuracy;  ///< of ClassificationMetrics::accuracy
+  Interval macro_f1;  ///< of ClassificationMetrics::macro f1
+  /// Of each class's recall, over the resamples that hold the class ([0, 0] if none does).
+  std::vector<Interval> recall;
   BootstrapOptions options;  ///< how they were computed
 };
 
 /// Draws options.resamples samples of the test set with replacement (galaxyzoo::Rng seeded
-/// with options.seed), computes the accuracy and macro F1 of each, and returns the
-/// (1 - confidence) / 2 and (1 + confidence) / 2 quantiles (linear interpolation between
-/// order statistics, as numpy's default `percentile`).
+/// with options.seed), computes the accuracy, macro F1 and per-class recall of each, and
+/// returns the (1 - confidence) / 2 and (1 + confidence) / 2 quantiles (linear interpolation
+/// between order statistics, as numpy's default `percentile`).
 /// @throws Error as compute_metrics(), or if resamples is 0 or confidence is not in (0, 1).
 BootstrapIntervals bootstrap_intervals(const std::vector<int>& truth,
                                        const std::vector<int>& predicted, int num_classes,

@@ -16,7 +16,7 @@
 /// Files written under work_dir (GalaxyWorkflowPaths names them):
 ///
 ///     full_galaxy_dataset/    create_dataset: the split images, manifest.csv, soft_targets.csv
-///     preprocessed/           preprocess (centre crop to 256) and augment_class_2/3 (with
+///     preprocessed/           preprocess (centre crop, 256) and augment_class_2/3 (with
 ///                             soft_targets_train_class_K.csv, the copies' soft targets)
 ///     hpo/                    vgg16_hpo: hpo_galaxy_vgg16.db, best_vgg16_hpo_params.txt,
 ///                             vgg16_hpo_trials.csv, vgg16_hpo.optuna.log (Optuna's
@@ -89,6 +89,9 @@ struct GalaxyWorkflowOptions {
   std::filesystem::path space;  ///< search space JSON (empty: the default for the weights)
   std::int64_t patience = 4;    ///< early-stopping patience of trials and training
   bool tta = false;             ///< evaluate with test-time augmentation
+  /// Side of the preprocessing's centred crop in pixels (the original's 256); a smaller crop
+  /// zooms on the galaxy, which the network then sees at image_size.
+  int crop_size = PreprocessOptions{}.crop_size;
   /// JPEG quality of the preprocessed images (the original's 75, Pillow's default).
   int preprocess_quality = PreprocessOptions{}.jpeg_quality;
   /// JPEG quality of the augmented images (the original's 95, OpenCV's default).
