@@ -72,6 +72,8 @@ def parse_args(argv):
                         "its checkpoint and retried (0: no limit)")
     # galaxyzoo's.
     p.add_argument("--image_size", type=int, default=256, help="network input side, 32k")
+    p.add_argument("--crop_size", type=int, default=256,
+                   help="side of the centre crop (the original's 256; run_workflow's demo uses 80)")
     p.add_argument("--weights", default="",
                    help="torchvision VGG16 ImageNet state_dict (default: train from scratch)")
     p.add_argument("--hard_targets", action="store_true",
@@ -115,7 +117,8 @@ def parse_args(argv):
 
 
 def check_args(a):
-    positive = ["batch_size", "epochs", "trials", "num_workers", "hpo_workers", "cores"]
+    positive = ["batch_size", "epochs", "trials", "num_workers", "hpo_workers", "cores",
+                "crop_size"]
     for name in positive:
         if getattr(a, name) < 1:
             raise UsageError(f"--{name} must be at least 1, got {getattr(a, name)}")
@@ -237,7 +240,7 @@ def preprocess_jobs(args, rows, lists_dir, rc):
         rc.add_replica("local", list_name, (lists_dir / list_name).resolve())
         job = Job("preprocess_resize", _id=f"preprocess_{i}", node_label=f"preprocess {i}")
         job.add_args("--input_dir", ".", "--output_dir", ".", "--file_list", File(list_name),
-                     "--num_workers", str(args.cores))
+                     "--crop_size", str(args.crop_size), "--num_workers", str(args.cores))
         job.add_inputs(File(list_name), *map(File, mine))
         job.add_outputs(*(File(proc_name(n)) for n in mine), stage_out=False,
                         register_replica=False)

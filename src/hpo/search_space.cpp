@@ -425,8 +425,8 @@ SearchSpace SearchSpace::vgg16_default() {
 SearchSpace SearchSpace::vgg16_from_scratch() {
   SearchSpace space;
   space.add_categorical("layer", {std::int64_t{0}});
-  space.add_categorical("lr_body", {3e-5, 1e-5});
-  space.add_categorical("lr_head", {1e-4, 3e-4});
+  space.add_categorical("lr_body", {3e-4, 1e-4});
+  space.add_categorical("lr_head", {1e-3});
   return space;
 }
 

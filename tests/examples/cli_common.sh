@@ -4,11 +4,15 @@
 # Strict mode, $bin (the programs' folder), $work (a fresh, empty scratch folder) and
 # fail MESSAGE (prints FAILED: MESSAGE and exits 1), run COMMAND... and expect STATUS TEXT...
 # (a command's exit status and what it printed; programs_cli.sh has its own expect).
+# A test that passes removes $work when it exits (the workflow tests leave about 1 GB each,
+# and CI's disk is shared); one that fails keeps it to be read, as does every test with
+# GALAXYZOO_KEEP_TEST_OUTPUT=1.
 set -euo pipefail
 bin=$1
 work=$2
 rm -rf "$work"
 mkdir -p "$work"
+trap 'status=$?; [ "$status" -ne 0 ] || [ -n "${GALAXYZOO_KEEP_TEST_OUTPUT:-}" ] || rm -rf "$work"' EXIT
 fail() { echo "FAILED: $*" >&2; exit 1; }
 # run COMMAND...: runs it, its output in $work/out.log and its exit status in $status.
 run() {

@@ -17,7 +17,7 @@ check() { "$python" "$here/check_workflow.py" "$@"; }
 "$bin/make_test_dataset" --output_dir "$work/data" --per_class 6 --unlabeled 2 --seed 5 >/dev/null 2>&1
 
 # 1. Two configurations.
-generate --output_dir "$work/small" --num_workers 2 --trials 1 --image_size 32 --num_class_2 3 --num_class_3 0 \
+generate --output_dir "$work/small" --num_workers 2 --trials 1 --image_size 32 --crop_size 80 --num_class_2 3 --num_class_3 0 \
   >"$work/small.log" 2>&1 || { cat "$work/small.log"; fail "small configuration"; }
 for f in workflow.yml replicas.yml transformations.yml sites.yml pegasus.properties full_galaxy_dataset/manifest.csv; do
   [ -s "$work/small/$f" ] || fail "small: missing $f"
@@ -42,6 +42,10 @@ summary = d.jobs["vgg16_hpo_summary"]
 assert summary.profile("pegasus", "gpus") is None and "cuda" not in summary.arguments
 assert d.jobs["train_model"].profile("pegasus", "checkpoint.time") == 55
 assert "training_solutions_rev1.csv" in d.jobs["train_model"].inputs  # the weights file
+crop = lambda job: job.arguments[job.arguments.index("--crop_size") + 1]
+assert all(crop(j) == "256" for j in d.jobs.values() if j.id.startswith("preprocess_"))
+small = pegasus_dag.load(sys.argv[1] + "/../small")
+assert [crop(j) for j in small.jobs.values() if j.id.startswith("preprocess_")] == ["80", "80"]
 tc = yaml.safe_load(open(sys.argv[1] + "/transformations.yml"))
 assert tc["containers"][0]["image"] == "docker://example/galaxyzoo:1", tc["containers"]
 assert all(t["sites"][0]["container"] == "galaxyzoo" for t in tc["transformations"])
@@ -89,6 +93,7 @@ usage_error() {
 usage_error "hpo_workers > 1 needs --study_url" --output_dir "$work/bad" --hpo_workers 2
 usage_error "study_url must be" --output_dir "$work/bad" --study_url sqlite:///relative.db
 usage_error "image_size must be a positive multiple of 32" --output_dir "$work/bad" --image_size 100
+usage_error "crop_size must be at least 1" --output_dir "$work/bad" --crop_size 0
 PATH=/usr/bin:/bin usage_error "submit needs pegasus-plan on PATH" --output_dir "$work/submit" --num_workers 2 --submit
 [ -s "$work/submit/workflow.yml" ] || fail "--submit without Pegasus should still leave the generated files"
 

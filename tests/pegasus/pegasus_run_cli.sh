@@ -12,7 +12,10 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 generator="$here/../../pegasus/galaxyzoo_workflow.py"
 
 "$bin/make_test_dataset" --output_dir "$work/data" --per_class 6 --unlabeled 2 --seed 5 >/dev/null 2>&1
-common=(--image_size 32 --epochs 2 --trials 2 --batch_size 8 --num_class_2 4 --num_class_3 4 --seed 10)
+# A crop other than the default 256, so that a generator that dropped --crop_size would
+# give other predictions than run_workflow.
+common=(--image_size 32 --crop_size 200 --epochs 2 --trials 2 --batch_size 8 --num_class_2 4
+        --num_class_3 4 --seed 10)
 
 start=$SECONDS
 "$python" "$generator" "${common[@]}" --data_path "$work/data" --bin_dir "$bin" --output_dir "$work/gen" \

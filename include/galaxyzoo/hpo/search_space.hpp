@@ -117,7 +117,7 @@ class SearchSpace {
   /// {1e-7, 1e-8, 1e-9}, lr_head in {1e-4, 1e-5, 1e-6}.
   static SearchSpace vgg16_default();
   /// The space for training VGG16 from scratch, without ImageNet weights: every layer
-  /// trains (layer in {0}), lr_body in {3e-5, 1e-5}, lr_head in {1e-4, 3e-4}.
+  /// trains (layer in {0}), lr_body in {3e-4, 1e-4}, lr_head in {1e-3}.
   static SearchSpace vgg16_from_scratch();
 
   /// Same parameters, in the same order.
