@@ -200,25 +200,44 @@ WorkflowStep create_dataset_step(const GalaxyStepContext& c) {
   return create;
 }
 
+}  // namespace
+
+PreprocessOptions preprocess_options(const GalaxyWorkflowOptions& options) {
+  PreprocessOptions preprocess;
+  preprocess.num_workers = options.num_workers;
+  preprocess.jpeg_quality = options.preprocess_quality;
+  preprocess.crop_size = options.crop_size;
+  return preprocess;
+}
+
+AugmenterOptions augmenter_options(const GalaxyWorkflowOptions& options) {
+  AugmenterOptions augment;
+  augment.seed = options.seed;
+  augment.num_workers = options.num_workers;
+  augment.jpeg_quality = options.augment_quality;
+  augment.window_first = options.augment_window_first;
+  augment.window_last = options.augment_window_last;
+  augment.resampling = options.augment_resampling;
+  return augment;
+}
+
+namespace {
+
 // 2. Centre-crop every image to crop_size (the original's "resize" to 256 x 256).
 WorkflowStep preprocess_step(const GalaxyStepContext& c) {
-  PreprocessOptions preprocess_options;
-  preprocess_options.num_workers = c.options.num_workers;
-  preprocess_options.jpeg_quality = c.options.preprocess_quality;
-  preprocess_options.crop_size = c.options.crop_size;
-  preprocess_options.on_progress = ProgressMeter::callback("processed", "images");
+  PreprocessOptions options = preprocess_options(c.options);
+  options.on_progress = ProgressMeter::callback("processed", "images");
   WorkflowStep preprocess("preprocess", {"create_dataset"});
-  preprocess.inputs.set("crop_size", preprocess_options.crop_size)
-      .set("quality", preprocess_options.jpeg_quality);
-  preprocess.run = [&c, preprocess_options] {
+  preprocess.inputs.set("crop_size", options.crop_size).set("quality", options.jpeg_quality);
+  preprocess.run = [&c, options] {
     const PreprocessReport report =
-        Preprocessor(preprocess_options).run(list_images(c.paths.dataset), c.paths.preprocessed);
+        Preprocessor(options).run(list_images(c.paths.dataset), c.paths.preprocessed);
     if (!report.ok()) throw Error("preprocess: " + report.summary());
     json details{
         {"inputs", report.inputs}, {"written", report.written}, {"up_to_date", report.up_to_date}};
     return StepOutcome{true,
                        std::to_string(report.written) + " images cropped to " +
-                           std::to_string(preprocess_options.crop_size) + " (" +
+                           std::to_string(options.crop_size) + " (" +
                            std::to_string(report.up_to_date) + " already done)",
                        details.dump()};
   };
@@ -238,13 +257,7 @@ WorkflowStep augment_step(const GalaxyStepContext& c, int k) {
            std::vector<std::int64_t>{c.options.augment_window_first, c.options.augment_window_last})
       .set("resampling", to_string(c.options.augment_resampling));
   augment.run = [&c, num, class_str, k] {
-    AugmenterOptions augment_options;
-    augment_options.seed = c.options.seed;
-    augment_options.num_workers = c.options.num_workers;
-    augment_options.jpeg_quality = c.options.augment_quality;
-    augment_options.window_first = c.options.augment_window_first;
-    augment_options.window_last = c.options.augment_window_last;
-    augment_options.resampling = c.options.augment_resampling;
+    AugmenterOptions augment_options = augmenter_options(c.options);
     augment_options.on_progress = ProgressMeter::callback("augmented", "images");
     if (num == 0) return StepOutcome{true, "none asked for", "{\"written\": 0}"};
     const auto inputs =

@@ -43,15 +43,8 @@ void check_options(const GalaxyWorkflowOptions& o) {
   }
   if (o.maxwalltime_minutes < 0) throw Error("workflow: maxwalltime must not be negative");
   // The image steps' own checks (quality 1-100, the window inside 0..255).
-  PreprocessOptions preprocess;
-  preprocess.jpeg_quality = o.preprocess_quality;
-  preprocess.crop_size = o.crop_size;
-  Preprocessor{preprocess};
-  AugmenterOptions augment;
-  augment.jpeg_quality = o.augment_quality;
-  augment.window_first = o.augment_window_first;
-  augment.window_last = o.augment_window_last;
-  Augmenter{augment};
+  Preprocessor{preprocess_options(o)};
+  Augmenter{augmenter_options(o)};
 }
 
 // The workflow runner's options: the record folder, and a line when a step starts and ends.

@@ -162,6 +162,29 @@ BOOST_AUTO_TEST_CASE(options_reach_the_data_steps_inputs) {
   BOOST_TEST(step_named(steps, "eval_model").inputs.values().at("tta") == "yes");
 }
 
+BOOST_AUTO_TEST_CASE(the_image_steps_options_come_from_the_workflow_s) {
+  auto o = options_with();
+  o.num_workers = 3;
+  o.seed = 7;
+  o.preprocess_quality = 90;
+  o.crop_size = 128;
+  o.augment_quality = 80;
+  o.augment_window_first = 40;
+  o.augment_window_last = 204;
+  o.augment_resampling = gz::Resampling::lanczos3;
+  const gz::PreprocessOptions p = gz::preprocess_options(o);
+  BOOST_TEST(p.num_workers == 3);
+  BOOST_TEST(p.jpeg_quality == 90);
+  BOOST_TEST(p.crop_size == 128);
+  const gz::AugmenterOptions a = gz::augmenter_options(o);
+  BOOST_TEST(a.seed == 7u);
+  BOOST_TEST(a.num_workers == 3);
+  BOOST_TEST(a.jpeg_quality == 80);
+  BOOST_TEST(a.window_first == 40);
+  BOOST_TEST(a.window_last == 204);
+  BOOST_TEST((a.resampling == gz::Resampling::lanczos3));
+}
+
 BOOST_AUTO_TEST_CASE(training_steps_from_scratch) {
   auto o = options_with();
   o.hpo_epochs = 3;

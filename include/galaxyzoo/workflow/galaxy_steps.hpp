@@ -44,6 +44,13 @@ struct GalaxyStepContext {
 GalaxyStepContext galaxy_step_context(const GalaxyWorkflowOptions& options,
                                       const torch::Device& device);
 
+/// The preprocess step's options from @p options: crop size, JPEG quality, threads.
+PreprocessOptions preprocess_options(const GalaxyWorkflowOptions& options);
+
+/// The augment steps' options from @p options: seed, JPEG quality, window, resampling,
+/// threads.
+AugmenterOptions augmenter_options(const GalaxyWorkflowOptions& options);
+
 /// The workflow's seven steps, in order; see the file comment.
 std::vector<WorkflowStep> galaxy_workflow_steps(const GalaxyStepContext& context);
 
