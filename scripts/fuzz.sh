@@ -4,7 +4,7 @@
 # table: executions, seconds, executions per second, corpus size, result.
 #
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]   # default 60 s; image, model_file,
-#                                                      # search_space, vote_table,
+#                                                      # search_space, vote_table, catalog,
 #                                                      # hyperparameters, torch_save,
 #                                                      # command_line
 #   scripts/fuzz.sh 600 torch_archive                  # behind the model file's seal: finds

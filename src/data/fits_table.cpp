@@ -14,6 +14,7 @@
 
 #include "galaxyzoo/core/atomic_output.hpp"
 #include "galaxyzoo/core/error.hpp"
+#include "images/fits_hdus.hpp"
 
 namespace galaxyzoo {
 namespace {
@@ -60,8 +61,8 @@ std::string shortest(double v, bool single) {
 
 // Moves to the table HDU @p hdu (0-based; < 0: the first table) and returns its number.
 int move_to_table(fitsfile* f, const TableFile& file, int hdu) {
-  int status = 0, count = 0, type = 0;
-  file.check(fits_get_num_hdus(f, &count, &status), "cannot count its HDUs");
+  int status = 0, type = 0;
+  const int count = count_checked_hdus(f, file.path());
   if (hdu >= count) {
     throw InputError(file.path(), 0, "HDU " + std::to_string(hdu),
                      "no such HDU: the file has " + std::to_string(count) + " (0 to " +

@@ -21,6 +21,7 @@
 #include <string>
 
 #include "galaxyzoo/core/error.hpp"
+#include "images/fits_hdus.hpp"
 
 namespace fs = std::filesystem;
 
@@ -80,13 +81,9 @@ class FitsFile {
     if (status != 0) fail(what + ": " + cfitsio_reason(status));
   }
 
-  // The number of HDUs cfitsio finds (it stops at the first damaged one).
-  int count_hdus() const {
-    int status = 0, count = 0;
-    fits_get_num_hdus(file_, &count, &status);
-    fits_clear_errmsg();
-    return count;
-  }
+  // The number of HDUs cfitsio finds (it stops at the first damaged one), each header
+  // checked before cfitsio reads it (fits_hdus.hpp).
+  int count_hdus() const { return count_checked_hdus(file_, path_); }
 
   // Moves to 0-based @p hdu. Returns false if the file has no such HDU.
   bool move_to(int hdu) const {
