@@ -30,8 +30,9 @@ bool value_quoted_or_absent(std::string_view card) {
 
 }  // namespace
 
-void check_header_cards(const std::filesystem::path& path, long long offset, int hdu) {
-  std::ifstream in(path, std::ios::binary);
+void check_header_cards(std::istream& in, const std::filesystem::path& path, long long offset,
+                        int hdu) {
+  in.clear();  // an earlier header may have been read to the end of the file
   in.seekg(offset);
   char bytes[kCardSize];
   for (std::size_t n = 1; in.read(bytes, kCardSize); ++n) {
@@ -48,12 +49,13 @@ void check_header_cards(const std::filesystem::path& path, long long offset, int
 }
 
 int count_checked_hdus(fitsfile* file, const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
   int status = 0, type = 0;
   int count = fits_movabs_hdu(file, 1, &type, &status) == 0 ? 1 : 0;
   while (status == 0) {
     long long head = 0, data = 0, end = 0;
     if (fits_get_hduaddrll(file, &head, &data, &end, &status) != 0) break;
-    check_header_cards(path, end, count);
+    check_header_cards(in, path, end, count);
     if (fits_movrel_hdu(file, 1, &type, &status) == 0) ++count;
   }
   fits_clear_errmsg();

@@ -11,14 +11,16 @@
 #include <fitsio.h>
 
 #include <filesystem>
+#include <istream>
 
 namespace galaxyzoo {
 
 /// Throws InputError naming @p path, HDU @p hdu (0-based) and the card if the header
-/// that starts at byte @p offset of @p path has a TTYPEn card whose value is not a quoted
-/// string. Reads cards up to END or the end of the file; reads nothing if @p offset is past
-/// the end.
-void check_header_cards(const std::filesystem::path& path, long long offset, int hdu);
+/// that starts at byte @p offset of @p in (the bytes of @p path) has a TTYPEn card whose
+/// value is not a quoted string. Reads cards up to END or the end of the file; reads
+/// nothing if @p offset is past the end.
+void check_header_cards(std::istream& in, const std::filesystem::path& path, long long offset,
+                        int hdu);
 
 /// The number of HDUs of @p file (the FITS file @p path) that cfitsio reads, from the
 /// first and stopping at the first it cannot read, as fits_get_num_hdus() counts them;

@@ -249,15 +249,15 @@ WorkflowStep preprocess_step(const GalaxyStepContext& c) {
 WorkflowStep augment_step(const GalaxyStepContext& c, int k) {
   const std::size_t num = k == 2 ? c.options.num_class_2 : c.options.num_class_3;
   const std::string class_str = "class_" + std::to_string(k);
+  const AugmenterOptions options = augmenter_options(c.options);
   WorkflowStep augment("augment_" + class_str, {"preprocess"});
   augment.inputs.set("num", static_cast<std::int64_t>(num))
-      .set("seed", static_cast<std::int64_t>(c.options.seed))
-      .set("quality", c.options.augment_quality)
-      .set("window",
-           std::vector<std::int64_t>{c.options.augment_window_first, c.options.augment_window_last})
-      .set("resampling", to_string(c.options.augment_resampling));
-  augment.run = [&c, num, class_str, k] {
-    AugmenterOptions augment_options = augmenter_options(c.options);
+      .set("seed", static_cast<std::int64_t>(options.seed))
+      .set("quality", options.jpeg_quality)
+      .set("window", std::vector<std::int64_t>{options.window_first, options.window_last})
+      .set("resampling", to_string(options.resampling));
+  augment.run = [&c, options, num, class_str, k] {
+    AugmenterOptions augment_options = options;
     augment_options.on_progress = ProgressMeter::callback("augmented", "images");
     if (num == 0) return StepOutcome{true, "none asked for", "{\"written\": 0}"};
     const auto inputs =
